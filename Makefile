@@ -1,0 +1,66 @@
+.PHONY: help requirements upgrade venv serve test test-fast quality bench extract_translations compile_translations sample-package clean
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SHARED_PACKAGES := ../shared/scorm-packages/valid
+SAMPLE_DIR := var/sample-packages
+SCORM_PACKAGES_DIR ?= $(if $(wildcard $(SHARED_PACKAGES)),$(SHARED_PACKAGES),$(SAMPLE_DIR))
+PORT ?= 8000
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements/test.txt requirements/base.txt setup.py
+	$(BIN)/pip install --quiet -r requirements/test.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+venv: $(VENV)/.installed ## create or refresh the virtualenv with everything the tests and the dev server need
+
+requirements: venv ## install the development requirements as well (pip-tools, tox, ruff)
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+
+upgrade: export CUSTOM_COMPILE_COMMAND=make upgrade
+upgrade: $(BIN)/python ## recompile requirements/*.txt from requirements/*.in
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --upgrade --strip-extras -o requirements/base.txt requirements/base.in
+	$(BIN)/pip-compile --quiet --upgrade --strip-extras -o requirements/test.txt requirements/test.in
+	$(BIN)/pip-compile --quiet --upgrade --strip-extras -o requirements/dev.txt requirements/dev.in
+	# tox picks the Django version per environment
+	sed -i '/^[dD]jango==/d' requirements/test.txt requirements/dev.txt
+
+$(SAMPLE_DIR)/hello-scorm12.zip: $(wildcard devserver/sample_package/*)
+	mkdir -p $(SAMPLE_DIR)
+	rm -f $@
+	cd devserver/sample_package && $(CURDIR)/$(BIN)/python -m zipfile -c $(CURDIR)/$@ *
+
+sample-package: $(BIN)/python $(SAMPLE_DIR)/hello-scorm12.zip
+
+serve: venv sample-package ## serve the workbench on 127.0.0.1:8000 with the sample packages uploaded
+	$(BIN)/python -m django migrate --run-syncdb --verbosity 0 --settings devserver.settings
+	SCORM_PACKAGES_DIR=$(SCORM_PACKAGES_DIR) $(BIN)/python -m django runserver 127.0.0.1:$(PORT) --settings devserver.settings
+
+test: venv ## run every test (browser, Redis and S3 tests included)
+	$(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS)
+
+quality: requirements ## lint
+	$(BIN)/ruff check openedxscorm tests bench devserver
+
+bench: venv ## benchmarks: prints name: value lines
+	$(BIN)/python -m bench.run
+
+extract_translations: venv ## build the gettext catalog (openedxscorm/locale/en/LC_MESSAGES/django.po)
+	cd openedxscorm && ../$(BIN)/django-admin makemessages -l en -d django --ignore 'static/vendor/*' --no-location
+	cd openedxscorm && ../$(BIN)/django-admin makemessages -l en -d djangojs --ignore 'static/vendor/*' --no-location
+
+compile_translations: venv ## compile the .po catalogs into .mo files
+	cd openedxscorm && ../$(BIN)/django-admin compilemessages
+
+clean: ## remove the virtualenv and the dev server's data
+	rm -rf $(VENV) var

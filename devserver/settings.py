@@ -1,0 +1,26 @@
+"""Settings of the local dev server: the XBlock SDK workbench with this block, sqlite and local file storage."""
+import os
+
+from workbench.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+from workbench.settings import INSTALLED_APPS
+
+VAR_DIR = os.path.abspath(os.environ.get("SCORM_DEVSERVER_VAR", "var"))
+os.makedirs(VAR_DIR, exist_ok=True)
+
+INSTALLED_APPS = [*INSTALLED_APPS, "openedxscorm"]
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(VAR_DIR, "workbench.db")}}
+MEDIA_ROOT = os.path.join(VAR_DIR, "media")
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Only this block on the workbench index, not the SDK's demo blocks.
+EXCLUDED_XBLOCKS = {
+    "allscopes_demo", "attempts_scoreboard_demo", "equality_demo", "filethumbs", "helloworld_demo",
+    "html_demo", "problem_demo", "sidebar_demo", "slider_demo", "textinput_demo", "thumbs",
+    "view_counter_demo",
+}
+LOGGING["handlers"]["logfile"]["filename"] = os.path.join(VAR_DIR, "workbench.log")  # noqa: F405
+XBLOCK_SETTINGS = {"ScormXBlock": {"LOCATION": "scorm"}}
+DATA_UPLOAD_MAX_MEMORY_SIZE = None

@@ -1,0 +1,149 @@
+"""Serving a package's files from storage: streamed, cacheable, with single ranges, and never outside the tree."""
+import hashlib
+import mimetypes
+import re
+from datetime import timezone
+from email.utils import format_datetime, parsedate_to_datetime
+
+from webob import Response
+
+# Types browsers need right that the platform's mimetypes table may miss or get wrong.
+CONTENT_TYPES = {
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".css": "text/css",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".webm": "video/webm",
+    ".mp3": "audio/mpeg",
+    ".vtt": "text/vtt",
+    ".xml": "application/xml",
+    ".xsd": "application/xml",
+    ".swf": "application/x-shockwave-flash",
+}
+TEXT_TYPES_WITH_CHARSET = ("text/", "application/javascript", "application/json", "application/xml")
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
+# The tree named by a sha1 never changes, so a browser may keep its files; it revalidates with the ETag.
+CACHE_CONTROL = "private, max-age=0, must-revalidate"
+
+
+def content_type_of(path):
+    """The Content-Type header for a package file, from its extension."""
+    extension = ("." + path.rsplit(".", 1)[-1].lower()) if "." in path.rsplit("/", 1)[-1] else ""
+    content_type = CONTENT_TYPES.get(extension) or mimetypes.guess_type(path)[0] or DEFAULT_CONTENT_TYPE
+    if content_type.startswith(TEXT_TYPES_WITH_CHARSET):
+        content_type += "; charset=utf-8"
+    return content_type
+
+
+def entity_tag(sha1, relative_path):
+    """A strong validator: the tree is content-addressed, so sha1 and path name the bytes."""
+    return hashlib.sha1(f"{sha1}/{relative_path}".encode()).hexdigest()[:32]
+
+
+def parse_range(header, size):
+    """(start, end) inclusive for a satisfiable single byte range; None to send it whole; 'unsatisfiable' else."""
+    match = RANGE_PATTERN.match((header or "").strip())
+    if not match:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        length = int(last)
+        if length == 0:
+            return "unsatisfiable"
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return "unsatisfiable"
+    return start, end
+
+
+def iter_file(handle, start, length, chunk_size):
+    """Yield length bytes from start, chunk by chunk, and close the file at the end or on disconnect."""
+    try:
+        if start:
+            handle.seek(start)
+        remaining = length
+        while remaining > 0:
+            chunk = handle.read(min(chunk_size, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
+def modified_time(storage, name):
+    """Last modification time of a stored file, or None where the storage cannot tell."""
+    try:
+        return storage.get_modified_time(name)
+    except (NotImplementedError, AttributeError):
+        return None
+
+
+def as_utc(moment):
+    """Storages return naive UTC times when USE_TZ is off; HTTP dates need an explicit zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def not_modified(request, etag, modified):
+    """True when the browser's copy is current (If-None-Match wins over If-Modified-Since)."""
+    if request.if_none_match:
+        return etag in request.if_none_match
+    since = request.headers.get("If-Modified-Since")
+    if since and modified is not None:
+        try:
+            return as_utc(modified).replace(microsecond=0) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def serve_file(request, tree, relative_path, chunk_size):
+    """The response for one file of a package tree: 200, 206, 304, 404 or 416."""
+    name = tree.name_of(relative_path)
+    storage = tree.storage
+    if not storage.exists(name):
+        return Response(status=404, content_type="text/plain", body=b"Not found")
+    etag = entity_tag(tree.sha1, relative_path)
+    modified = modified_time(storage, name)
+    headers = {
+        "ETag": f'"{etag}"',
+        "Cache-Control": CACHE_CONTROL,
+        "X-Content-Type-Options": "nosniff",
+        "Accept-Ranges": "bytes",
+    }
+    if modified is not None:
+        headers["Last-Modified"] = format_datetime(as_utc(modified), usegmt=True)
+    if not_modified(request, etag, modified):
+        return Response(status=304, headerlist=list(headers.items()))
+    size = storage.size(name)
+    byte_range = parse_range(request.headers.get("Range"), size) if request.method == "GET" else None
+    if byte_range == "unsatisfiable":
+        headers["Content-Range"] = f"bytes */{size}"
+        return Response(status=416, headerlist=list(headers.items()))
+    start, end = byte_range or (0, size - 1)
+    length = max(end - start + 1, 0)
+    response = Response(status=206 if byte_range else 200, content_type=content_type_of(relative_path),
+                        charset=None)
+    for key, value in headers.items():
+        response.headers[key] = value
+    if byte_range:
+        response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response.content_length = length
+    if request.method == "HEAD":
+        return response
+    response.app_iter = iter_file(storage.open(name, "rb"), start, length, chunk_size)
+    response.content_length = length  # setting app_iter resets it
+    return response

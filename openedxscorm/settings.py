@@ -1,0 +1,51 @@
+"""XBLOCK_SETTINGS["ScormXBlock"]: every key, its default and its meaning, in one table."""
+from dataclasses import dataclass
+
+BLOCK_SETTINGS_KEY = "ScormXBlock"
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    doc: str
+
+
+SETTINGS = (
+    Setting("LOCATION", "scorm", "Folder of default storage that holds the extracted packages."),
+    Setting("STORAGE_FUNC", None,
+            "A callable (or its dotted path) taking the block and returning the Django storage to use; "
+            "default_storage when unset."),
+    Setting("PROXY_ASSETS_LMS", True,
+            "Serve package files through the block's own handler (same origin). False serves them from "
+            "storage.url(), for storages that are already same-origin."),
+    Setting("CONTENTSTORE_SYNC_ENABLED", False,
+            "Mirror each uploaded zip into the course's contentstore as a locked asset "
+            "scorm_packages/<sha1>.zip, re-extract from it when a tree is missing, and garbage-collect "
+            "unreferenced mirrored zips."),
+    Setting("MAX_PACKAGE_SIZE", 2048 * MIB, "Largest accepted zip file, in bytes."),
+    Setting("MAX_UNCOMPRESSED_SIZE", 4096 * MIB, "Largest total uncompressed size of a package, in bytes."),
+    Setting("MAX_MEMBER_COUNT", 20000, "Most files a package may hold."),
+    Setting("MAX_COMPRESSION_RATIO", 200,
+            "Highest uncompressed/compressed ratio accepted for a member larger than 1 MiB (zip bomb guard)."),
+    Setting("MAX_MANIFEST_SIZE", 8 * MIB, "Largest accepted imsmanifest.xml, in bytes."),
+    Setting("CHUNK_SIZE", 1 * MIB, "Bytes read and written at a time when receiving, hashing and extracting."),
+    Setting("EXTRACT_WORKERS", 8, "Concurrent writes to storage during extraction."),
+    Setting("REHYDRATE_LOCK_TIMEOUT", 600,
+            "Seconds the cache lock that lets a single worker re-extract a missing tree is held at most."),
+)
+
+DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
+
+
+def merged_settings(configured):
+    """Defaults overlaid with what the operator configured; unknown keys are kept for forward compatibility."""
+    return {**DEFAULTS, **(configured or {})}
+
+
+def django_block_settings():
+    """XBLOCK_SETTINGS["ScormXBlock"] read from Django settings, for code that runs without the settings service."""
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+
+    return merged_settings(getattr(settings, "XBLOCK_SETTINGS", {}).get(BLOCK_SETTINGS_KEY))

@@ -1,0 +1,49 @@
+"""Turning an author's upload into a playable package: spool, check, extract, then the block's new field values."""
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from .package import Limits, check_package, extract_package, spooled_upload
+from .trees import PackageTree
+
+
+@dataclass
+class ReceivedPackage:
+    """What the block stores once the package's tree is complete, and what the author is told."""
+
+    fields: dict
+    notices: list = field(default_factory=list)
+    sha1: str = ""
+
+
+def package_fields(checked, uploaded_at):
+    """Field values describing a checked package; the block writes them only after extraction is complete."""
+    manifest = checked.manifest
+    return {
+        "package_sha1": checked.sha1,
+        "package_filename": checked.filename,
+        "package_size": checked.size,
+        "package_uploaded_at": uploaded_at.isoformat(),
+        "scorm_version": manifest.version,
+        "package_title": manifest.title,
+        "package_manifest": manifest.to_dict(),
+        "package_notices": [notice.to_dict() for notice in checked.notices],
+    }
+
+
+def receive_package(fileobj, filename, storage, settings, after_extract=None):
+    """Validate and extract an uploaded zip; raises ScormError (nothing stored) when the package is refused.
+
+    after_extract(spooled) runs while the spooled zip still exists (the contentstore mirror uses it) and returns
+    extra notices for the author.
+    """
+    limits = Limits.from_settings(settings)
+    with spooled_upload(fileobj, filename, limits) as spooled:
+        checked = check_package(spooled, limits)
+        tree = PackageTree(storage, settings["LOCATION"], spooled.sha1)
+        extract_package(spooled, checked, tree, limits)
+        extra_notices = after_extract(spooled) if after_extract else []
+    return ReceivedPackage(
+        fields=package_fields(checked, datetime.now(timezone.utc)),
+        notices=list(checked.notices) + list(extra_notices or []),
+        sha1=spooled.sha1,
+    )

@@ -1,0 +1,89 @@
+"""A real dev server (the XBlock SDK workbench with this block) and headless Debian Chromium, for browser tests."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT, packages_dir
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_http(url, process, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"dev server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"dev server did not answer at {url}")
+
+
+@pytest.fixture(scope="session")
+def workbench(tmp_path_factory):
+    """Base URL of a workbench serving this block, with the valid shared packages preloaded as scenarios."""
+    var_dir = tmp_path_factory.mktemp("workbench-var")
+    env = {
+        **os.environ,
+        "SCORM_DEVSERVER_VAR": str(var_dir),
+        "SCORM_PACKAGES_DIR": str(packages_dir() / "valid"),
+        "DJANGO_SETTINGS_MODULE": "devserver.settings",
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+    env.pop("SCORM_TEST_MEDIA_ROOT", None)
+    subprocess.run([sys.executable, "-m", "django", "migrate", "--run-syncdb", "--verbosity", "0"],
+                   cwd=REPO_ROOT, env=env, check=True)
+    port = free_port()
+    log_file = open(var_dir / "server.log", "wb")  # pylint: disable=consider-using-with
+    server = subprocess.Popen(  # pylint: disable=consider-using-with
+        [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(base_url + "/", server)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log_file.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium, driven by Playwright."""
+    from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    assert Path(executable).exists(), "Debian's chromium package is required: apt-get install chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context()
+    page = context.new_page()
+    yield page
+    context.close()

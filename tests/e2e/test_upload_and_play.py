@@ -1,0 +1,75 @@
+"""An author uploads a real package through the Studio view of the running dev server; a learner sees it play."""
+import re
+import urllib.request
+
+import pytest
+
+from tests.conftest import packages_dir
+
+pytestmark = pytest.mark.e2e
+
+
+def scenario_url(base_url, label):
+    """The workbench URL of the scenario whose link text contains label."""
+    with urllib.request.urlopen(base_url + "/") as response:
+        index = response.read().decode()
+    for href, text in re.findall(r'<a href="([^"]+)">([^<]*)</a>', index):
+        if label in text:
+            return base_url + href
+    raise AssertionError(f"no scenario named {label!r} on the workbench index")
+
+
+def launch_frame(page):
+    """The frame of the SCORM iframe, once its document has loaded."""
+    iframe = page.wait_for_selector("iframe.scorm-player")
+    frame = iframe.content_frame()
+    frame.wait_for_load_state("load")
+    return iframe, frame
+
+
+def test_upload_in_studio_then_launch_page_plays(workbench, page):
+    empty = scenario_url(workbench, "empty block")
+    page.goto(empty)
+    assert "No SCORM package has been uploaded" in page.inner_text(".scorm-block")
+
+    page.goto(empty + "studio_view/")
+    zip_path = packages_dir() / "valid" / "ContentPackagingSingleSCO_SCORM12.zip"
+    page.set_input_files("input[name=file]", str(zip_path))
+    page.fill("input[name=height]", "600")
+    page.click("button.save-button")
+    page.wait_for_selector(".scorm-upload-status.is-success", timeout=60000)
+
+    page.goto(empty)
+    iframe, frame = launch_frame(page)
+    assert iframe.get_attribute("title")
+    assert "600px" in iframe.get_attribute("style")
+    assert frame.url.split("?")[0].endswith("/shared/launchpage.html")
+    # The launch page's own document loaded, and its scripts and styles came from the package.
+    assert frame.evaluate("document.readyState") == "complete"
+    assert frame.evaluate("document.scripts.length") > 0
+    assert len(frame.content()) > 500
+
+
+def test_refused_upload_shows_reason_and_old_package_keeps_playing(workbench, page):
+    playing = scenario_url(workbench, "RuntimeBasicCalls_SCORM12.zip")
+    page.goto(playing)
+    _iframe, frame = launch_frame(page)
+    launch_before = frame.url
+
+    page.goto(playing + "studio_view/")
+    page.set_input_files("input[name=file]", str(packages_dir() / "invalid" / "invalid.zip"))
+    page.click("button.save-button")
+    status = page.wait_for_selector(".scorm-upload-status.is-error", timeout=60000)
+    assert "imsmanifest.xml" in status.inner_text()
+
+    page.goto(playing)
+    _iframe, frame = launch_frame(page)
+    assert frame.url == launch_before
+    assert frame.evaluate("document.readyState") == "complete"
+
+
+def test_preloaded_scenario_plays(workbench, page):
+    page.goto(scenario_url(workbench, "SequencingForcedSequential_SCORM20043rdEdition.zip"))
+    _iframe, frame = launch_frame(page)
+    assert "/assets_proxy/" in frame.url
+    assert frame.evaluate("document.body !== null && document.body.innerHTML.length > 0")
