@@ -67,17 +67,21 @@ class ScormXBlock(XBlock):
         return PackageTree(get_storage(self, settings), settings["LOCATION"], self.package_sha1)
 
     def launch_items(self):
-        """Launchable items of the package in manifest order, as plain dicts."""
+        """Launchable items of the package in manifest order."""
         from .manifest import Manifest  # pylint: disable=import-outside-toplevel
 
         if not self.package_manifest:
             return []
         return Manifest.from_dict(self.package_manifest).launchable_items()
 
-    def launch_url(self, item):
-        """Same-origin URL of an item's launch file, through the asset handler."""
+    def launch_url(self, item, settings):
+        """URL of an item's launch file: the same-origin asset handler, or storage.url() when proxying is off."""
         path, _sep, query = item.launch_url.partition("?")
-        return self.runtime.handler_url(self, "assets_proxy", f"{self.package_sha1}/{path}", query=query)
+        if settings["PROXY_ASSETS_LMS"]:
+            return self.runtime.handler_url(self, "assets_proxy", f"{self.package_sha1}/{path}", query=query)
+        tree = self.package_tree(settings)
+        url = tree.storage.url(tree.name_of(path))
+        return f"{url}{'&' if '?' in url else '?'}{query}" if query else url
 
     def render_template(self, name, context):
         return loader.render_django_template(f"templates/{name}", context,
@@ -91,10 +95,11 @@ class ScormXBlock(XBlock):
     def student_view(self, context=None):
         """The package in an iframe, or a clear message when there is none yet."""
         items = self.launch_items()
+        settings = self.block_settings()
         context = {
             "block": self,
             "has_package": bool(self.package_sha1 and items),
-            "launch_url": self.launch_url(items[0]) if items else "",
+            "launch_url": self.launch_url(items[0], settings) if items else "",
             "iframe_title": self.display_name or self.package_title,
             "width": self.width,
             "height": self.height,

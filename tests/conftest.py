@@ -25,3 +25,13 @@ def storage(tmp_path, settings):
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     return FileSystemStorage(location=settings.MEDIA_ROOT)
+
+
+@pytest.fixture(autouse=True)
+def clear_django_cache():
+    """Each test starts with an empty cache: a "tree is complete" fact must not leak from another test's storage."""
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,101 @@
+"""The XBlock class end to end on a real XBlock runtime: upload through studio_submit, views, asset serving."""
+import pytest
+from webob import Request
+
+from tests.block_runtime import make_block
+from tests.conftest import packages_dir
+
+VALID = "ContentPackagingSingleSCO_SCORM12.zip"
+
+
+def upload_request(zip_path=None, **form):
+    post = {key: str(value) for key, value in form.items()}
+    if zip_path is not None:
+        post["file"] = (zip_path.name, zip_path.read_bytes())
+    return Request.blank("/", POST=post)
+
+
+def upload(block, name, kind="valid", **form):
+    return block.handle("studio_submit", upload_request(packages_dir() / kind / name, **form))
+
+
+@pytest.fixture
+def block(storage):  # noqa: ARG001  (storage points MEDIA_ROOT at a folder of this test)
+    return make_block()
+
+
+def test_student_view_without_package_says_so(block):
+    assert "No SCORM package has been uploaded" in block.student_view().content
+
+
+def test_upload_sets_fields_after_extraction_and_plays(block, storage):
+    response = upload(block, VALID, display_name="Golf", height="600")
+    assert response.status_code == 200, response.text
+    assert response.json["package"]["version"] == "1.2"
+    assert len(block.package_sha1) == 40
+    assert block.package_filename == VALID
+    assert block.display_name == "Golf" and block.height == 600
+    assert storage.exists(f"scorm/{block.package_sha1}/shared/launchpage.html")
+    html = block.student_view().content
+    assert f"/handler/assets_proxy/{block.package_sha1}/shared/launchpage.html" in html
+    assert 'title="Golf"' in html
+
+
+def test_refused_upload_changes_nothing(block, storage):
+    upload(block, VALID)
+    before = (block.package_sha1, block.package_manifest, block.display_name)
+    response = upload(block, "invalid.zip", kind="invalid", display_name="Changed")
+    assert response.status_code == 400
+    assert "imsmanifest.xml" in response.json["error"]
+    assert (block.package_sha1, block.package_manifest, block.display_name) == before
+    assert block.handle("assets_proxy", Request.blank("/"), f"{block.package_sha1}/shared/launchpage.html").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "0", "99999"])
+def test_bad_display_option_is_refused_with_message(block, value):
+    response = block.handle("studio_submit", upload_request(height=value))
+    assert response.status_code == 400
+    assert "whole numbers" in response.json["error"]
+    assert block.height == 450
+
+
+def test_options_without_file_keep_package(block):
+    upload(block, VALID)
+    sha1 = block.package_sha1
+    response = block.handle("studio_submit", upload_request(display_name="Renamed", width=""))
+    assert response.status_code == 200
+    assert block.package_sha1 == sha1 and block.display_name == "Renamed" and block.width is None
+
+
+def test_get_on_studio_submit_is_refused(block):
+    assert block.handle("studio_submit", Request.blank("/")).status_code == 405
+
+
+def test_asset_proxy_serves_only_the_current_tree(block):
+    upload(block, VALID)
+    sha1 = block.package_sha1
+    ok = block.handle("assets_proxy", Request.blank("/"), f"{sha1}/shared/launchpage.html")
+    assert ok.status_code == 200 and ok.headers["X-Content-Type-Options"] == "nosniff"
+    assert ok.content_type == "text/html"
+    assert b"<html" in b"".join(ok.app_iter).lower()
+    for suffix in (f"{sha1}/nope.html", f"{'0' * 40}/shared/launchpage.html", f"{sha1}/../{sha1}/imsmanifest.xml",
+                   f"{sha1}/%2e%2e/secret", "shared/launchpage.html", ""):
+        assert block.handle("assets_proxy", Request.blank("/"), suffix).status_code == 404, suffix
+
+
+def test_author_and_studio_views_show_package_facts(block):
+    upload(block, VALID)
+    author = block.author_view().content
+    assert VALID in author and "1.2" in author
+    studio = block.studio_view().content
+    assert 'name="file"' in studio and VALID in studio
+
+
+def test_without_proxy_the_iframe_uses_storage_urls(storage):
+    block = make_block(PROXY_ASSETS_LMS=False)
+    upload(block, "SequencingForcedSequential_SCORM20043rdEdition.zip")
+    html = block.student_view().content
+    item = block.launch_items()[0]
+    path, _sep, query = item.launch_url.partition("?")
+    assert f'src="{storage.url(f"scorm/{block.package_sha1}/{path}")}' in html
+    assert query and query.replace("&", "&amp;") in html
