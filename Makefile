@@ -32,8 +32,6 @@ upgrade: $(BIN)/python ## recompile requirements/*.txt from requirements/*.in
 	$(BIN)/pip-compile --quiet --upgrade --strip-extras -o requirements/base.txt requirements/base.in
 	$(BIN)/pip-compile --quiet --upgrade --strip-extras -o requirements/test.txt requirements/test.in
 	$(BIN)/pip-compile --quiet --upgrade --strip-extras -o requirements/dev.txt requirements/dev.in
-	# tox picks the Django version per environment
-	sed -i '/^[dD]jango==/d' requirements/test.txt requirements/dev.txt
 
 $(SAMPLE_DIR)/hello-scorm12.zip: $(wildcard devserver/sample_package/*)
 	mkdir -p $(SAMPLE_DIR)
