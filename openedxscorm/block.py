@@ -1,13 +1,14 @@
 """The SCORM XBlock: fields, views and handlers. The work happens in modules that know nothing of XBlock."""
 import logging
 
+from django.core.cache import cache
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Dict, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from . import delivery, upload
+from . import compat, delivery, mirror, olx, rehydrate, upload
 from .errors import ScormError, render_stored
 from .paths import safe_request_path
 from .settings import BLOCK_SETTINGS_KEY, django_block_settings, merged_settings
@@ -15,6 +16,8 @@ from .trees import PackageTree, get_storage
 
 log = logging.getLogger(__name__)
 loader = ResourceLoader(__name__)
+# How long a request waits for another worker's re-extraction before answering "preparing".
+REHYDRATE_WAIT_SECONDS = 3
 
 
 def _(text):
@@ -83,6 +86,25 @@ class ScormXBlock(XBlock):
         url = tree.storage.url(tree.name_of(path))
         return f"{url}{'&' if '?' in url else '?'}{query}" if query else url
 
+    def user_is_staff(self):
+        """Course staff see why a package cannot play; learners see a plain message."""
+        service = self.runtime.service(self, "user")
+        user = service.get_current_user() if service is not None else None
+        return bool(user and user.opt_attrs.get("edx-platform.user_is_staff"))
+
+    def tree_status(self, settings):
+        """Can the tree be served now? With the mirror on, a missing tree is re-extracted from the contentstore."""
+        tree = self.package_tree(settings)
+        if tree.is_complete():
+            return rehydrate.READY
+        if not settings["CONTENTSTORE_SYNC_ENABLED"]:
+            return rehydrate.failed("tree_missing", sha1=self.package_sha1)
+        return rehydrate.ensure_tree(
+            tree, compat.course_key_of(self), rehydrate.package_extractor(tree, settings), cache=cache,
+            lock_timeout=settings["REHYDRATE_LOCK_TIMEOUT"], wait_seconds=REHYDRATE_WAIT_SECONDS,
+            chunk_size=settings["CHUNK_SIZE"],
+        )
+
     def render_template(self, name, context):
         return loader.render_django_template(f"templates/{name}", context,
                                              i18n_service=self.runtime.service(self, "i18n"))
@@ -93,12 +115,15 @@ class ScormXBlock(XBlock):
     # ---- views -----------------------------------------------------------------------------------------------
 
     def student_view(self, context=None):
-        """The package in an iframe, or a clear message when there is none yet."""
+        """The package in an iframe; a clear message when there is none yet, or while it is being prepared."""
         items = self.launch_items()
         settings = self.block_settings()
+        status = self.tree_status(settings) if items else None
         context = {
             "block": self,
-            "has_package": bool(self.package_sha1 and items),
+            "state": status.state if status else "empty",
+            "staff_reason": status.reason.render(self.gettext) if status and status.reason and self.user_is_staff()
+            else "",
             "launch_url": self.launch_url(items[0], settings) if items else "",
             "iframe_title": self.display_name or self.package_title,
             "width": self.width,
@@ -106,6 +131,8 @@ class ScormXBlock(XBlock):
         }
         fragment = Fragment(self.render_template("student_view.html", context))
         fragment.add_css(loader.load_unicode("static/css/scorm.css"))
+        fragment.add_javascript(loader.load_unicode("static/js/student.js"))
+        fragment.initialize_js("ScormStudentView")
         return fragment
 
     def author_view(self, context=None):
@@ -146,7 +173,8 @@ class ScormXBlock(XBlock):
             settings = self.block_settings()
             try:
                 received = upload.receive_package(upload_field.file, upload_field.filename or "package.zip",
-                                                  get_storage(self, settings), settings)
+                                                  get_storage(self, settings), settings,
+                                                  after_extract=self._mirror_hook(settings))
             except ScormError as refusal:
                 log.info("SCORM package refused for %s: %s", self.scope_ids.usage_id, refusal.code)
                 return Response(status=400, json_body={"error": refusal.render(self.gettext), "code": refusal.code})
@@ -166,7 +194,55 @@ class ScormXBlock(XBlock):
         if relative_path is None:
             return Response(status=404, content_type="text/plain", body=b"Not found")
         settings = self.block_settings()
+        status = self.tree_status(settings)
+        if not status.ready:
+            return Response(status=503, content_type="text/plain", headerlist=[("Retry-After", "5")],
+                            body=self.gettext("This content is being prepared. Please reload in a moment.").encode())
         return delivery.serve_file(request, self.package_tree(settings), relative_path, settings["CHUNK_SIZE"])
+
+    @XBlock.handler
+    def package_status(self, request, suffix=""):  # pylint: disable=unused-argument
+        """Ready, preparing or failed: polled by the student view while a package is being prepared."""
+        status = self.tree_status(self.block_settings()) if self.package_sha1 else rehydrate.failed(
+            "tree_missing", sha1="")
+        return Response(json_body={
+            "state": status.state,
+            "message": status.reason.render(self.gettext) if status.reason and self.user_is_staff() else "",
+        })
+
+    # ---- OLX ---------------------------------------------------------------------------------------------------
+
+    def add_xml_to_node(self, node):
+        """Export the fields, and the zip itself (bundled, or as the mirrored course asset)."""
+        super().add_xml_to_node(node)
+        settings = self.block_settings()
+        olx.export_package(node, self.package_tree(settings), getattr(self.runtime, "export_fs", None),
+                           settings["CONTENTSTORE_SYNC_ENABLED"], settings["CHUNK_SIZE"])
+
+    @classmethod
+    def parse_xml(cls, node, runtime, keys):
+        """Import the fields, and extract a bundled zip into its content-addressed tree."""
+        travel = olx.take_travel_attributes(node)
+        block = super().parse_xml(node, runtime, keys)
+        resources_fs = getattr(runtime, "resources_fs", None)
+        relative_path = olx.bundled_zip(resources_fs, travel)
+        if relative_path:
+            block.import_bundled_zip(resources_fs, relative_path)
+        return block
+
+    def import_bundled_zip(self, resources_fs, relative_path):
+        """Extract a zip from an imported OLX folder; the package keeps its original name and upload time."""
+        settings = django_block_settings()  # only the field-data service exists while a course is imported
+        try:
+            with resources_fs.openbin(relative_path) as handle:
+                received = upload.receive_package(handle, relative_path.rsplit("/", 1)[-1],
+                                                  get_storage(self, settings), settings)
+        except ScormError as refusal:
+            log.warning("SCORM package %s of %s not imported: %s", relative_path, self.scope_ids.usage_id, refusal)
+            return
+        kept = {"package_filename": self.package_filename, "package_uploaded_at": self.package_uploaded_at}
+        for name, value in received.fields.items():
+            setattr(self, name, kept.get(name) or value)
 
     # ---- internals -------------------------------------------------------------------------------------------
 
@@ -186,6 +262,15 @@ class ScormXBlock(XBlock):
                 return {}, self.gettext("Width and height must be whole numbers of pixels, from 1 to 10000.")
             options[name] = int(raw)
         return options, None
+
+    def _mirror_hook(self, settings):
+        """With the mirror on: after extraction, save the zip as a course asset and collect unused ones."""
+        if not settings["CONTENTSTORE_SYNC_ENABLED"]:
+            return None
+        usage_key = self.scope_ids.usage_id
+        course_key = compat.course_key_of(self)
+        return lambda spooled: mirror.sync_upload(course_key, usage_key, spooled.sha1, spooled.path,
+                                                  settings["CHUNK_SIZE"])
 
     def _package_summary(self):
         return {

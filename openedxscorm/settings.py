@@ -34,6 +34,12 @@ SETTINGS = (
     Setting("EXTRACT_WORKERS", 8, "Concurrent writes to storage during extraction."),
     Setting("REHYDRATE_LOCK_TIMEOUT", 600,
             "Seconds the cache lock that lets a single worker re-extract a missing tree is held at most."),
+    Setting("SCORM12_SUSPEND_DATA_LIMIT", 64000,
+            "Most characters a SCORM 1.2 package may store in cmi.suspend_data (the standard says 4096; "
+            "real packages write more)."),
+    Setting("MAX_STATE_SIZE", 1 * MIB,
+            "Largest stored SCORM run-time state per learner and block, in bytes of JSON; a commit that "
+            "would exceed it is refused."),
 )
 
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}

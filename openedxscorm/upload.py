@@ -2,6 +2,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from django.core.files import File
+
 from .package import Limits, check_package, extract_package, spooled_upload
 from .trees import PackageTree
 
@@ -30,6 +32,16 @@ def package_fields(checked, uploaded_at):
     }
 
 
+def store_zip(spooled, tree):
+    """Keep the zip beside its tree (streamed), before the tree's marker is written, unless it is there already."""
+    if tree.storage.exists(tree.zip_name):
+        return
+    with open(spooled.path, "rb") as handle:
+        saved = tree.storage.save(tree.zip_name, File(handle, name=spooled.filename))
+    if saved != tree.zip_name:  # a storage that never overwrites raced with another upload of the same bytes
+        tree.storage.delete(saved)
+
+
 def receive_package(fileobj, filename, storage, settings, after_extract=None):
     """Validate and extract an uploaded zip; raises ScormError (nothing stored) when the package is refused.
 
@@ -40,6 +52,7 @@ def receive_package(fileobj, filename, storage, settings, after_extract=None):
     with spooled_upload(fileobj, filename, limits) as spooled:
         checked = check_package(spooled, limits)
         tree = PackageTree(storage, settings["LOCATION"], spooled.sha1)
+        store_zip(spooled, tree)
         extract_package(spooled, checked, tree, limits)
         extra_notices = after_extract(spooled) if after_extract else []
     return ReceivedPackage(

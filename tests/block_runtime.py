@@ -19,6 +19,13 @@ class SettingsService:
         return self.buckets.get(block.block_settings_key, default if default is not None else {})
 
 
+class CurrentUserService(UserService):
+    """The user service as the LMS offers it: the current user with the platform's opt_attrs."""
+
+    def get_current_user(self):
+        return self._user
+
+
 class BlockTestRuntime(TestRuntime):
     """Handlers get URLs shaped like the LMS's; published events are kept for assertions."""
 
@@ -30,7 +37,7 @@ class BlockTestRuntime(TestRuntime):
         super().__init__(services={
             "settings": SettingsService({"ScormXBlock": dict(xblock_settings or {})}),
             "i18n": NullI18nService(),
-            "user": UserService(user=user),
+            "user": CurrentUserService(user=user),
             "field-data": field_data or DictFieldData({}),
         })
         self.events = []

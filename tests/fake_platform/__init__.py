@@ -404,7 +404,7 @@ def import_course(platform, course_fs, target_course_key, parse_blocks):
     policy = json.loads(course_fs.readtext("policies/assets.json")) if course_fs.exists("policies/assets.json") else {}
     if course_fs.exists("static"):
         for path in course_fs.walk.files("static"):
-            relative = path[len("/static/"):]
+            relative = path.lstrip("/")[len("static/"):]
             location = StaticContent.compute_location(target_course_key, relative)
             attributes = policy.get(location.block_id, {})
             platform.contentstore.save(StaticContent(

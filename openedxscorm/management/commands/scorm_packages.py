@@ -1,0 +1,185 @@
+"""Operators' checks and repairs of SCORM package trees: ``verify``, ``resync`` and ``sweep``.
+
+Blocks are found through the modulestore (every course, or those given with --course), on the draft and the
+published branch. A package's durable copies are the course's contentstore asset (with
+CONTENTSTORE_SYNC_ENABLED) and the OLX export; the extracted tree can be rebuilt from either, but a zip cannot
+be rebuilt from a tree (zipping again gives other bytes, hence another sha1). So ``resync`` re-extracts missing
+trees from the contentstore, and mirrors a zip into the contentstore only when the operator hands it the zips
+(--zips FOLDER, any file names: they are matched by sha1).
+
+``sweep`` deletes trees (folders named by a 40-hex sha1 under LOCATION) that no block references. It reads one
+storage: the one STORAGE_FUNC gives the first block found. Trees of the older openedx-scorm-xblock layout are
+never touched. Dry run unless --apply; trees younger than --min-age-hours are kept, since a Studio upload
+extracts its tree before the block that references it is saved.
+"""
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
+from opaque_keys.edx.keys import CourseKey
+
+from openedxscorm import compat
+from openedxscorm.mirror import asset_path, block_sha1, mirror_zip
+from openedxscorm.package import Limits, spool_path
+from openedxscorm.rehydrate import ensure_tree, forget_failure, package_extractor
+from openedxscorm.settings import django_block_settings
+from openedxscorm.trees import PackageTree, get_storage
+
+SHA1_FOLDER = re.compile(r"[0-9a-f]{40}")
+
+
+@dataclass(frozen=True)
+class PackageUse:
+    """One SCORM block on one branch, and the package it plays."""
+
+    course_key: object
+    usage_key: str
+    branch: str
+    sha1: str
+    block: object
+
+
+def package_uses(course_keys):
+    """Every SCORM block of the given courses, on both branches."""
+    uses = []
+    for course_key in course_keys:
+        for branch, blocks in compat.scorm_items(course_key).items():
+            uses.extend(PackageUse(course_key, compat.canonical_usage_key(block.location), branch,
+                                   block_sha1(block), block) for block in blocks)
+    return uses
+
+
+class Command(BaseCommand):
+    help = "Verify, repair (resync) and clean up (sweep) the extracted SCORM package trees."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True)
+        for name, description in (
+            ("verify", "Check that every SCORM block's tree is complete; exits non-zero when one is not."),
+            ("resync", "Re-extract missing trees (from --zips or the contentstore); mirror zips given with --zips."),
+            ("sweep", "Delete trees no SCORM block references (dry run unless --apply)."),
+        ):
+            action = actions.add_parser(name, help=description)
+            action.add_argument("--course", action="append", default=[], help="A course key (repeatable).")
+            if name == "resync":
+                action.add_argument("--zips", help="A folder of package zips, matched to blocks by sha1.")
+            if name == "sweep":
+                action.add_argument("--apply", action="store_true", help="Really delete (default: dry run).")
+                action.add_argument("--min-age-hours", type=float, default=24.0,
+                                    help="Keep trees written more recently than this (default 24).")
+
+    def handle(self, *args, **options):
+        settings = django_block_settings()
+        course_keys = [CourseKey.from_string(key) for key in options["course"]] or compat.course_keys()
+        uses = package_uses(course_keys)
+        handler = {"verify": self.verify, "resync": self.resync, "sweep": self.sweep}[options["action"]]
+        handler(uses, settings, options)
+
+    def tree_of(self, use, settings):
+        return PackageTree(get_storage(use.block, settings), settings["LOCATION"], use.sha1)
+
+    def say(self, *words):
+        self.stdout.write(" ".join(str(word) for word in words))
+
+    # -- verify
+
+    def verify(self, uses, settings, options):  # pylint: disable=unused-argument
+        problems = 0
+        for use in uses:
+            if not use.sha1:
+                self.say("EMPTY", use.branch, use.usage_key)
+                continue
+            complete = self.tree_of(use, settings).is_complete()
+            problems += not complete
+            self.say("OK" if complete else "MISSING", use.branch, use.usage_key, use.sha1)
+            if settings["CONTENTSTORE_SYNC_ENABLED"] and not compat.is_library_v2(use.course_key):
+                if not self.asset_exists(use.course_key, use.sha1):
+                    self.say("UNMIRRORED", use.branch, use.usage_key, use.sha1)
+        if problems:
+            raise CommandError(f"{problems} SCORM block(s) have an incomplete package tree")
+
+    @staticmethod
+    def asset_exists(course_key, sha1):
+        content = compat.find_asset(compat.asset_location(course_key, asset_path(sha1)))
+        if content is not None and hasattr(content, "close"):
+            content.close()
+        return content is not None
+
+    # -- resync
+
+    def resync(self, uses, settings, options):
+        zips = self.zips_by_sha1(options.get("zips"), settings)
+        done = set()
+        for use in uses:
+            if not use.sha1 or (use.course_key, use.sha1) in done:
+                continue
+            done.add((use.course_key, use.sha1))
+            tree = self.tree_of(use, settings)
+            if not tree.is_complete():
+                self.rebuild(use, tree, zips.get(use.sha1), settings)
+            if use.sha1 in zips and settings["CONTENTSTORE_SYNC_ENABLED"] and \
+                    not compat.is_library_v2(use.course_key):
+                if mirror_zip(use.course_key, use.sha1, zips[use.sha1], settings["CHUNK_SIZE"]):
+                    self.say("MIRRORED", use.course_key, use.sha1)
+
+    def rebuild(self, use, tree, local_zip, settings):
+        if local_zip is not None:
+            package_extractor(tree, settings)(local_zip)
+            self.say("EXTRACTED", use.usage_key, use.sha1, "from", local_zip)
+            return
+        forget_failure(tree, cache)
+        status = ensure_tree(tree, use.course_key, package_extractor(tree, settings), cache=cache,
+                             lock_timeout=settings["REHYDRATE_LOCK_TIMEOUT"], wait_seconds=0,
+                             chunk_size=settings["CHUNK_SIZE"])
+        if status.ready:
+            self.say("EXTRACTED", use.usage_key, use.sha1, "from the contentstore")
+        else:
+            self.say("FAILED" if status.reason else "BUSY", use.usage_key, use.sha1,
+                     status.reason.render() if status.reason else "another worker is extracting it")
+
+    @staticmethod
+    def zips_by_sha1(folder, settings):
+        if not folder:
+            return {}
+        limits = Limits.from_settings(settings)
+        paths = (os.path.join(folder, name) for name in sorted(os.listdir(folder)) if name.endswith(".zip"))
+        return {spool_path(path, limits=limits).sha1: path for path in paths}
+
+    # -- sweep
+
+    def sweep(self, uses, settings, options):
+        storage = get_storage(uses[0].block if uses else None, settings)
+        referenced = {use.sha1 for use in uses}
+        location = settings["LOCATION"].strip("/")
+        newest_allowed = datetime.now(timezone.utc) - timedelta(hours=options["min_age_hours"])
+        try:
+            folders, _files = storage.listdir(location)
+        except FileNotFoundError:
+            folders = []
+        for sha1 in sorted(folders):
+            if not SHA1_FOLDER.fullmatch(sha1) or sha1 in referenced:
+                continue
+            tree = PackageTree(storage, location, sha1)
+            if tree_written_at(tree) > newest_allowed:
+                self.say("RECENT", tree.prefix)
+                continue
+            if options["apply"]:
+                tree.delete()
+            self.say("DELETED" if options["apply"] else "WOULD DELETE", tree.prefix)
+
+
+EPOCH = datetime.fromtimestamp(0, timezone.utc)
+
+
+def tree_written_at(tree):
+    """When the tree was completed (its marker), else its first file; the epoch when the storage cannot tell."""
+    try:
+        _folders, files = tree.storage.listdir(tree.prefix)
+        name = tree.marker_name if tree.storage.exists(tree.marker_name) else (
+            tree.name_of(files[0]) if files else None)
+        return tree.storage.get_modified_time(name) if name else EPOCH
+    except (NotImplementedError, FileNotFoundError):
+        return EPOCH

@@ -1,0 +1,30 @@
+/* Student view of the SCORM block: while the package is being prepared on the server, poll until it can play. */
+function ScormStudentView(runtime, element) {
+  "use strict";
+  var root = element.jquery ? element[0] : element;
+  var block = root.querySelector(".scorm-block");
+  if (!block || block.getAttribute("data-state") !== "preparing") { return; }
+  var statusUrl = runtime.handlerUrl(element, "package_status");
+  var attempts = 0;
+
+  function poll() {
+    attempts += 1;
+    fetch(statusUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (status) {
+        if (status.state === "ready") {
+          var iframe = block.querySelector(".scorm-player");
+          iframe.src = iframe.getAttribute("data-src");
+          iframe.hidden = false;
+          var message = block.querySelector(".scorm-preparing");
+          if (message) { message.remove(); }
+        } else if (status.state === "preparing" && attempts < 60) {
+          window.setTimeout(poll, 2000);
+        } else {
+          block.querySelector(".scorm-preparing").textContent = status.message || "";
+        }
+      })
+      .catch(function () { if (attempts < 60) { window.setTimeout(poll, 4000); } });
+  }
+  window.setTimeout(poll, 1000);
+}

@@ -1,0 +1,185 @@
+"""A package survives course moves: mirror on upload, OLX export/import, lazy re-extraction, failures shown to staff.
+
+Runs the real XBlock class against the contract fake of the platform (tests/fake_platform) and real
+pyfilesystem2 folders, the way Studio and the LMS call it.
+"""
+import hashlib
+import logging
+
+import pytest
+from django.core.files.storage import FileSystemStorage
+from fs.memoryfs import MemoryFS
+from fs.osfs import OSFS
+from lxml import etree
+from opaque_keys.edx.keys import CourseKey
+from webob import Request
+from xblock.fields import ScopeIds
+
+from openedxscorm.block import ScormXBlock
+from openedxscorm.trees import PackageTree
+from tests.block_runtime import BlockTestRuntime, make_block
+from tests.conftest import packages_dir
+from tests.fake_platform import export_course_assets, import_course
+
+pytest_plugins = ["tests.fake_platform.plugin"]
+
+PACKAGE = packages_dir() / "valid" / "ContentPackagingSingleSCO_SCORM12.zip"
+SYNC_ON = {"CONTENTSTORE_SYNC_ENABLED": True}
+SOURCE = CourseKey.from_string("course-v1:Org+SCORM101+2026")
+TARGET = CourseKey.from_string("course-v1:Other+SCORM201+2027")
+
+
+def asset_key(course_key, sha1):
+    return f"asset-v1:{course_key.org}+{course_key.course}+{course_key.run}+type@asset+block@scorm_packages_{sha1}.zip"
+
+
+def upload(block, path=PACKAGE):
+    request = Request.blank("/", POST={"file": (path.name, path.read_bytes())})
+    return block.handle("studio_submit", request)
+
+
+def play(block):
+    """The launch page as a learner's browser gets it: student view, then the iframe's URL through the handler."""
+    html = block.student_view().content
+    launch = block.launch_items()[0].launch_url.split("?")[0]
+    response = block.handle("assets_proxy", Request.blank("/"), f"{block.package_sha1}/{launch}")
+    return html, response
+
+
+def export_block(block, export_fs):
+    """Course export: the block's node, written with runtime.export_fs set, as the platform does."""
+    block.runtime.export_fs = export_fs
+    node = etree.Element("scorm")
+    block.add_xml_to_node(node)
+    return etree.tostring(node)
+
+
+def import_block(xml, resources_fs, target_key, usage_name="imported", **settings):
+    """Course import: parse_xml with only the field-data service and runtime.resources_fs, keys in the new course."""
+    runtime = BlockTestRuntime(xblock_settings=settings)
+    runtime.resources_fs = resources_fs
+    usage_key = target_key.make_usage_key("scorm", usage_name)
+    return ScormXBlock.parse_xml(etree.fromstring(xml), runtime, ScopeIds("learner", "scorm", usage_key, usage_key))
+
+
+@pytest.fixture
+def mirror_on(settings):
+    settings.XBLOCK_SETTINGS = {"ScormXBlock": dict(SYNC_ON)}
+
+
+def test_upload_with_mirror_on_saves_the_locked_asset_under_the_exact_key(fake_platform, storage):
+    block = make_block(key=SOURCE, **SYNC_ON)
+    response = upload(block)
+    assert response.status_code == 200 and response.json["notices"] == []
+    sha1 = hashlib.sha1(PACKAGE.read_bytes()).hexdigest()
+    asset = fake_platform.contentstore.assets[asset_key(SOURCE, sha1)]
+    assert asset.locked and asset.content_type == "application/zip"
+    assert asset.data == PACKAGE.read_bytes()
+
+
+def test_export_and_import_into_a_new_course_rehydrates_on_first_view(fake_platform, storage, settings, tmp_path,
+                                                                      mirror_on):
+    block = make_block(key=SOURCE, **SYNC_ON)
+    upload(block)
+    course_fs = OSFS(str(tmp_path / "export"), create=True)
+    xml = export_block(block, course_fs)
+    assert b"/static/scorm_packages_" in xml and not course_fs.exists("scorm_packages")
+    export_course_assets(fake_platform, SOURCE, course_fs)
+
+    # Another instance: empty storage, and its cache knows nothing of the tree.
+    settings.MEDIA_ROOT = str(tmp_path / "other-instance-media")
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+    cache.clear()
+    imported = {}
+
+    def parse_blocks(target_key):
+        new_block = import_block(xml, course_fs, target_key, **SYNC_ON)
+        tree = new_block.package_tree()
+        assert not tree.is_complete()  # parse_xml cannot read the new course's contentstore yet
+        imported["block"] = new_block
+        return {new_block.scope_ids.usage_id: {"package_sha1": new_block.package_sha1}}
+
+    import_course(fake_platform, course_fs, TARGET, parse_blocks)
+    new_block = imported["block"]
+    assert asset_key(TARGET, new_block.package_sha1) in fake_platform.contentstore.assets
+    html, response = play(new_block)
+    assert 'src="' in html and "scorm-player" in html
+    assert response.status_code == 200 and b"<title>" in b"".join(response.app_iter)
+    assert FileSystemStorage(location=settings.MEDIA_ROOT).exists(
+        f"scorm/{new_block.package_sha1}/.openedxscorm-complete.json")
+
+
+def test_contentstore_failure_keeps_the_upload_and_tells_the_author(fake_platform, storage, caplog):
+    fake_platform.contentstore.failing.add("save")
+    block = make_block(key=SOURCE, **SYNC_ON)
+    with caplog.at_level(logging.WARNING):
+        response = upload(block)
+    assert response.status_code == 200
+    assert any("Files & Uploads" in notice for notice in response.json["notices"])
+    assert any("Could not mirror" in record.message for record in caplog.records)
+    _html, served = play(block)
+    assert served.status_code == 200
+
+
+def test_corrupted_asset_is_not_extracted_and_staff_see_why(fake_platform, storage, mirror_on):
+    block = make_block(key=SOURCE, **SYNC_ON)
+    upload(block)
+    stored = fake_platform.contentstore.assets[asset_key(SOURCE, block.package_sha1)]
+    stored.data = stored.data[:-10] + b"0123456789"
+    PackageTree(storage, "scorm", block.package_sha1).delete()
+
+    staff_block = make_block(runtime=BlockTestRuntime(xblock_settings=SYNC_ON, user_is_staff=True), key=SOURCE,
+                             usage_name="scorm1")
+    for name, value in block.fields.items():
+        if value.is_set_on(block):
+            setattr(staff_block, name, getattr(block, name))
+    html, response = play(staff_block)
+    assert "damaged" in html and "scorm-player" not in html
+    assert response.status_code == 503
+    assert not storage.exists(f"scorm/{block.package_sha1}/shared/launchpage.html")
+    learner_html, _ = play(block)
+    assert "damaged" not in learner_html and "not available" in learner_html
+
+
+@pytest.mark.parametrize("make_fs", [MemoryFS, "osfs"])
+def test_olx_round_trip_with_mirror_off_bundles_the_zip(storage, settings, tmp_path, make_fs):
+    block = make_block(key=SOURCE)
+    upload(block)
+    export_fs = OSFS(str(tmp_path / "course"), create=True) if make_fs == "osfs" else make_fs()
+    xml = export_block(block, export_fs)
+    node = etree.fromstring(xml)
+    bundled = node.get("package_file")
+    assert bundled and export_fs.readbytes(bundled) == PACKAGE.read_bytes()
+    assert node.get("package_sha1") == block.package_sha1
+
+    settings.MEDIA_ROOT = str(tmp_path / "other-instance-media")
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+    cache.clear()
+    imported = import_block(xml, export_fs, TARGET)
+    assert imported.package_sha1 == block.package_sha1
+    assert imported.package_filename == PACKAGE.name
+    _html, response = play(imported)
+    assert response.status_code == 200
+
+
+def test_same_instance_duplicate_plays_at_once_without_extraction(storage):
+    block = make_block(key=SOURCE)
+    upload(block)
+    saves_before = sum(1 for _ in storage.listdir(f"scorm/{block.package_sha1}")[1])
+    duplicate = import_block(export_block(block, None), None, SOURCE, usage_name="copy")
+    _html, response = play(duplicate)
+    assert response.status_code == 200
+    assert sum(1 for _ in storage.listdir(f"scorm/{block.package_sha1}")[1]) == saves_before
+
+
+def test_content_library_v2_says_it_has_no_contentstore(fake_platform, storage):
+    library = CourseKey.from_string("course-v1:Org+SCORM101+2026")
+    from opaque_keys.edx.locator import LibraryLocatorV2  # pylint: disable=import-outside-toplevel
+    library = LibraryLocatorV2(org="Org", slug="scorm-lib")
+    runtime = BlockTestRuntime(xblock_settings=SYNC_ON)
+    from opaque_keys.edx.locator import LibraryUsageLocatorV2  # pylint: disable=import-outside-toplevel
+    usage_key = LibraryUsageLocatorV2(library, "scorm", "one")
+    block = runtime.construct_xblock_from_class(ScormXBlock, ScopeIds("author", "scorm", usage_key, usage_key))
+    response = upload(block)
+    assert response.status_code == 200
+    assert any("Content libraries" in notice for notice in response.json["notices"])

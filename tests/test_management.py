@@ -1,0 +1,144 @@
+"""The scorm_packages management command against the fake platform and a real FileSystemStorage."""
+import hashlib
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from openedxscorm import mirror
+from openedxscorm.rehydrate import package_extractor
+from openedxscorm.settings import merged_settings
+from openedxscorm.trees import PackageTree
+from tests.conftest import packages_dir
+
+pytest_plugins = ["tests.fake_platform.plugin"]
+
+PACKAGE_NAME = "ContentPackagingWithMetadata_SCORM12.zip"
+
+
+@pytest.fixture(autouse=True)
+def block_settings(settings, storage):
+    cache.clear()
+    settings.XBLOCK_SETTINGS = {"ScormXBlock": {"STORAGE_FUNC": lambda block: storage}}
+    yield settings.XBLOCK_SETTINGS["ScormXBlock"]
+    cache.clear()
+
+
+@pytest.fixture
+def package(tmp_path):
+    folder = tmp_path / "zips"
+    folder.mkdir()
+    path = folder / PACKAGE_NAME
+    shutil.copyfile(packages_dir() / "valid" / PACKAGE_NAME, path)
+    return path, hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()
+
+
+def run(*args):
+    out = StringIO()
+    call_command("scorm_packages", *args, stdout=out)
+    return out.getvalue()
+
+
+def add_block(platform, course_key, name, sha1, publish=True):
+    usage_key = course_key.make_usage_key("scorm", name)
+    platform.modulestore.save_draft(usage_key, package_sha1=sha1)
+    if publish:
+        platform.modulestore.publish(usage_key)
+    return usage_key
+
+
+def extract(storage, sha1, zip_path):
+    tree = PackageTree(storage, "scorm", sha1)
+    package_extractor(tree, merged_settings({}))(str(zip_path))
+    return tree
+
+
+def test_verify_passes_when_every_tree_is_complete(fake_platform, course_key, storage, package):
+    path, sha1 = package
+    add_block(fake_platform, course_key, "one", sha1)
+    add_block(fake_platform, course_key, "empty", "")
+    extract(storage, sha1, path)
+    output = run("verify")
+    assert f"OK draft block-v1:ORG+COURSE+RUN+type@scorm+block@one {sha1}" in output
+    assert "OK published" in output and "EMPTY draft" in output
+
+
+def test_verify_fails_on_a_missing_tree(fake_platform, course_key, package):
+    _path, sha1 = package
+    add_block(fake_platform, course_key, "one", sha1)
+    with pytest.raises(CommandError):
+        run("verify")
+
+
+def test_verify_reports_unmirrored_packages_with_the_mirror_on(fake_platform, course_key, storage, package,
+                                                               block_settings):
+    path, sha1 = package
+    block_settings["CONTENTSTORE_SYNC_ENABLED"] = True
+    add_block(fake_platform, course_key, "one", sha1, publish=False)
+    extract(storage, sha1, path)
+    assert "UNMIRRORED draft" in run("verify")
+
+
+def test_resync_reextracts_from_the_contentstore(fake_platform, course_key, storage, package):
+    path, sha1 = package
+    add_block(fake_platform, course_key, "one", sha1)
+    mirror.mirror_zip(course_key, sha1, path)
+    output = run("resync", "--course", str(course_key))
+    assert output.count("EXTRACTED") == 1 and "from the contentstore" in output
+    assert PackageTree(storage, "scorm", sha1).is_complete()
+    run("verify")
+
+
+def test_resync_reports_a_package_it_cannot_restore(fake_platform, course_key, package):
+    _path, sha1 = package
+    add_block(fake_platform, course_key, "one", sha1)
+    assert "FAILED" in run("resync")
+
+
+def test_resync_with_zips_extracts_and_mirrors(fake_platform, course_key, storage, package, block_settings):
+    path, sha1 = package
+    block_settings["CONTENTSTORE_SYNC_ENABLED"] = True
+    add_block(fake_platform, course_key, "one", sha1)
+    output = run("resync", "--zips", str(path.parent))
+    assert "EXTRACTED" in output and "MIRRORED" in output
+    assert fake_platform.contentstore.course_asset_names(course_key) == [mirror.asset_name(sha1)]
+    assert PackageTree(storage, "scorm", sha1).is_complete()
+
+
+def make_tree(storage, sha1):
+    tree = PackageTree(storage, "scorm", sha1)
+    storage.save(tree.name_of("index.html"), ContentFile(b"<html></html>"))
+    tree.mark_complete(1, 13)
+    return tree
+
+
+def test_sweep_is_a_dry_run_by_default(fake_platform, course_key, storage):
+    add_block(fake_platform, course_key, "one", "a" * 40)
+    kept, orphan = make_tree(storage, "a" * 40), make_tree(storage, "b" * 40)
+    output = run("sweep", "--min-age-hours", "0")
+    assert f"WOULD DELETE {orphan.prefix}" in output and kept.prefix not in output
+    assert storage.exists(orphan.marker_name) and storage.exists(kept.marker_name)
+
+
+def test_sweep_apply_deletes_only_unreferenced_trees(fake_platform, course_key, storage):
+    add_block(fake_platform, course_key, "draft", "a" * 40, publish=False)
+    published = add_block(fake_platform, course_key, "published", "c" * 40)
+    fake_platform.modulestore.save_draft(published, package_sha1="d" * 40)
+    trees = {sha1: make_tree(storage, sha1) for sha1 in ("a" * 40, "b" * 40, "c" * 40, "d" * 40)}
+    storage.save("scorm/legacy-block-id/deadbeef/index.html", ContentFile(b"old layout"))
+    output = run("sweep", "--apply", "--min-age-hours", "0")
+    assert output.strip() == f"DELETED {trees['b' * 40].prefix}"
+    assert not storage.exists(trees["b" * 40].prefix)
+    assert all(storage.exists(trees[sha1].marker_name) for sha1 in ("a" * 40, "c" * 40, "d" * 40))
+    assert storage.exists("scorm/legacy-block-id/deadbeef/index.html")
+
+
+def test_sweep_keeps_recent_trees(fake_platform, course_key, storage):
+    orphan = make_tree(storage, "e" * 40)
+    output = run("sweep", "--apply")
+    assert f"RECENT {orphan.prefix}" in output
+    assert storage.exists(orphan.marker_name)
