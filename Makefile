@@ -1,4 +1,4 @@
-.PHONY: help requirements upgrade venv serve test test-fast quality bench extract_translations compile_translations sample-package clean
+.PHONY: help static requirements upgrade venv serve test test-fast quality bench extract_translations compile_translations sample-package clean
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
@@ -21,7 +21,12 @@ $(VENV)/.installed: $(BIN)/python requirements/test.txt requirements/base.txt se
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-venv: $(VENV)/.installed ## create or refresh the virtualenv with everything the tests and the dev server need
+openedxscorm/static/vendor/scorm-again/LICENSE: package.json package-lock.json scripts/build_static.py
+	$(PYTHON) scripts/build_static.py
+
+static: openedxscorm/static/vendor/scorm-again/LICENSE ## npm ci, then copy scorm-again's built APIs into openedxscorm/static/vendor (git-ignored)
+
+venv: static $(VENV)/.installed ## create or refresh the virtualenv with everything the tests and the dev server need
 
 requirements: venv ## install the development requirements as well (pip-tools, tox, ruff)
 	$(BIN)/pip install --quiet -r requirements/dev.txt

@@ -1,10 +1,33 @@
 """Packaging for the openedxscorm XBlock: dependencies come from requirements/base.in."""
 import os
 import re
+import subprocess
+import sys
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
+from setuptools.command.sdist import sdist
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+VENDOR_DIR = os.path.join(HERE, "openedxscorm", "static", "vendor", "scorm-again")
+
+
+def build_static_if_missing():
+    """Wheels and sdists ship scorm-again's built files: build them first when the checkout has none."""
+    if not os.path.isdir(VENDOR_DIR) or not os.listdir(VENDOR_DIR):
+        subprocess.run([sys.executable, os.path.join(HERE, "scripts", "build_static.py")], cwd=HERE, check=True)
+
+
+class BuildPyWithStatic(build_py):
+    def run(self):
+        build_static_if_missing()
+        super().run()
+
+
+class SdistWithStatic(sdist):
+    def run(self):
+        build_static_if_missing()
+        super().run()
 
 
 def load_requirements(*relative_paths):
@@ -39,6 +62,7 @@ setup(
     license="AGPL-3.0",
     packages=find_packages(include=["openedxscorm", "openedxscorm.*"]),
     include_package_data=True,
+    cmdclass={"build_py": BuildPyWithStatic, "sdist": SdistWithStatic},
     python_requires=">=3.11",
     install_requires=load_requirements("requirements/base.in"),
     entry_points={

@@ -24,3 +24,12 @@ EXCLUDED_XBLOCKS = {
 LOGGING["handlers"]["logfile"]["filename"] = os.path.join(VAR_DIR, "workbench.log")  # noqa: F405
 XBLOCK_SETTINGS = {"ScormXBlock": {"LOCATION": "scorm"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = None
+
+# Course moves in the dev server (README: "Seeing a course move locally"): the devserver app puts a local
+# contentstore and modulestore under the platform's module names, gives workbench blocks course keys, and brings
+# the export_scenario and import_olx commands. SCORM_CONTENTSTORE_SYNC=1 turns the contentstore mirror on.
+INSTALLED_APPS = [*INSTALLED_APPS, "devserver"]
+MIDDLEWARE = [*MIDDLEWARE, "devserver.middleware.ImportedScenariosMiddleware"]  # noqa: F405
+SCORM_CONTENTSTORE_DIR = os.path.join(VAR_DIR, "contentstore")
+if os.environ.get("SCORM_CONTENTSTORE_SYNC") == "1":
+    XBLOCK_SETTINGS["ScormXBlock"]["CONTENTSTORE_SYNC_ENABLED"] = True

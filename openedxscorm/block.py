@@ -11,6 +11,7 @@ from xblock.utils.resources import ResourceLoader
 from . import compat, delivery, mirror, olx, rehydrate, upload
 from .errors import ScormError, render_stored
 from .paths import safe_request_path
+from .player import ScormPlayerMixin
 from .settings import BLOCK_SETTINGS_KEY, django_block_settings, merged_settings
 from .trees import PackageTree, get_storage
 
@@ -26,7 +27,7 @@ def _(text):
 
 
 @XBlock.wants("settings", "user", "i18n")
-class ScormXBlock(XBlock):
+class ScormXBlock(ScormPlayerMixin, XBlock):
     """Plays an uploaded SCORM 1.2 or 2004 package in an iframe, serving its files from storage."""
 
     block_settings_key = BLOCK_SETTINGS_KEY
@@ -124,7 +125,7 @@ class ScormXBlock(XBlock):
             "state": status.state if status else "empty",
             "staff_reason": status.reason.render(self.gettext) if status and status.reason and self.user_is_staff()
             else "",
-            "launch_url": self.launch_url(items[0], settings) if items else "",
+            "launch_url": self.launcher_url(preview=(context or {}).get("scorm_preview", False)) if items else "",
             "iframe_title": self.display_name or self.package_title,
             "width": self.width,
             "height": self.height,
@@ -142,7 +143,7 @@ class ScormXBlock(XBlock):
             "notices": self.notices_text(),
             "size_kib": (self.package_size + 1023) // 1024,
         })
-        fragment = self.student_view(context)
+        fragment = self.student_view({**(context or {}), "scorm_preview": True})
         fragment.content = summary + fragment.content
         return fragment
 

@@ -21,6 +21,7 @@ class InspectReport:
     """What `inspect` says about a package, in the shape of its --json output."""
 
     version: str = None
+    version_label: str = None  # for people; the JSON keeps the machine-readable version only
     title: str = None
     items: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
@@ -51,6 +52,7 @@ def inspect_path(path, limits=None):
         return report
     manifest = checked.manifest
     report.version = manifest.version
+    report.version_label = manifest.version_label
     report.title = manifest.title
     report.items = [
         {"identifier": item.identifier, "title": item.title, "launch_url": item.launch_url, "visible": item.visible}
@@ -66,7 +68,7 @@ def inspect_path(path, limits=None):
 
 def _print_text(report, out):
     """The report for a person at a terminal."""
-    print(f"Version: {report.version or '-'}", file=out)
+    print(f"Version: {report.version_label or report.version or '-'}", file=out)
     print(f"Title:   {report.title or '-'}", file=out)
     if report.items:
         print("Launchable items:", file=out)

@@ -13,6 +13,7 @@ from .manifest_vocab import (
     COMPLETION_THRESHOLD_ATTRIBUTES,
     FALLBACK_VERSION,
     ITEM_TEXT_ELEMENTS,
+    MAX_DEPTH,
     NAMESPACE_VERSIONS,
     OBJECTIVES_GLOBAL_ATTRIBUTE,
     SCHEMA_VERSIONS,
@@ -159,7 +160,7 @@ def parse_manifest(data):
         root, namespaces = parse_xml(data)
         return _ManifestReader(root, namespaces).read()
     except RecursionError:
-        raise ManifestError("manifest_too_deep", limit="?") from None
+        raise ManifestError("manifest_too_deep", limit=MAX_DEPTH) from None
 
 
 # ---------------------------------------------------------------------------------------------------------------

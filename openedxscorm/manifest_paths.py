@@ -24,6 +24,12 @@ def split_reference(reference):
     return path, query, fragment
 
 
+def _has_invalid_characters(text):
+    """Control characters (browsers drop some, which hides schemes) and lone surrogates (no file has them)."""
+    return any(ord(character) < 32 or ord(character) == 127 or 0xD800 <= ord(character) <= 0xDFFF
+               for character in text)
+
+
 def _is_absolute(path):
     first_segment = path.split("/", 1)[0]
     return path.startswith("/") or ":" in first_segment
@@ -48,7 +54,7 @@ def normalise_launch_path(path, item="", url=None):
     except UnicodeDecodeError:
         raise ManifestError("launch_url_invalid", **params) from None
     decoded = decoded.replace("\\", "/")
-    if any(ord(character) < 32 or ord(character) == 127 for character in decoded):
+    if _has_invalid_characters(decoded):
         raise ManifestError("launch_url_invalid", **params)
     if not decoded.strip():
         raise ManifestError("launch_url_empty", item=item)
@@ -70,6 +76,9 @@ def normalise_launch_path(path, item="", url=None):
     last = decoded.rsplit("/", 1)[-1]
     if not segments or last in ("", ".", ".."):
         raise ManifestError("launch_not_a_file", **params)
+    if _is_absolute(segments[0]):
+        # "a/../javascript:x" or "./C:/x": a scheme or drive letter once the dots are gone.
+        raise ManifestError("launch_outside_package", **params)
     return "/".join(segments)
 
 
@@ -89,6 +98,8 @@ def apply_parameters(query, fragment, parameters):
 
 def launch_location(bases, href, parameters=None, item=""):
     """The LaunchLocation of `href` under the xml:base values `bases` (outermost first), with `parameters`."""
+    if _has_invalid_characters(href + (parameters or "") + "".join(bases)):
+        raise ManifestError("launch_url_invalid", item=item, url=href)
     had_backslash = "\\" in href or any("\\" in base for base in bases)
     path = ""
     for reference in [*bases, href]:

@@ -73,6 +73,9 @@ class _ManifestParser(DefusedXMLParser):
 
 def decode_manifest(data):
     """The manifest as text: the encoding comes from a byte-order mark, else the XML declaration, else UTF-8."""
+    if isinstance(data, str):
+        return data
+    data = bytes(data)
     encoding = next((codec for prefix, codec in ENCODING_PREFIXES if data.startswith(prefix)), None)
     if encoding is None:
         declared = _DECLARED_ENCODING.match(data)

@@ -13,12 +13,15 @@ from .upload import receive_package
 
 log = logging.getLogger(__name__)
 BLOCK_TYPE = "scorm"
+# Played twice on one page, to show that each block keeps its own API and learner state.
+TWO_BLOCKS_PACKAGE = "RuntimeBasicCalls_SCORM12.zip"
 
 
-def scenario_xml(attributes):
-    """The scenario's OLX: a vertical holding one scorm block with the given field attributes."""
+def scenario_xml(attributes, *more):
+    """The scenario's OLX: a vertical holding one scorm block per set of field attributes."""
     vertical = ElementTree.Element("vertical_demo")
-    ElementTree.SubElement(vertical, BLOCK_TYPE, {name: str(value) for name, value in attributes.items()})
+    for block_attributes in (attributes, *more):
+        ElementTree.SubElement(vertical, BLOCK_TYPE, {name: str(value) for name, value in block_attributes.items()})
     return ElementTree.tostring(vertical, encoding="unicode")
 
 
@@ -40,6 +43,7 @@ def package_scenarios():
     if not folder or not Path(folder).is_dir():
         return scenarios
     settings = django_block_settings()
+    preloaded = {}
     for zip_path in sorted(Path(folder).glob("*.zip")):
         try:
             attributes = preloaded_attributes(zip_path, settings)
@@ -48,5 +52,11 @@ def package_scenarios():
             scenarios.append((f"SCORM: {zip_path.name} (refused: {refusal})",
                               scenario_xml({"display_name": zip_path.stem})))
             continue
+        preloaded[zip_path.name] = attributes
         scenarios.append((f"SCORM: {zip_path.name}", scenario_xml(attributes)))
+    pair = preloaded.get(TWO_BLOCKS_PACKAGE)
+    if pair:
+        scenarios.append((f"SCORM: two blocks on one page ({Path(TWO_BLOCKS_PACKAGE).stem})",
+                          scenario_xml({**pair, "display_name": "First block"},
+                                       {**pair, "display_name": "Second block"})))
     return scenarios

@@ -1,5 +1,7 @@
 """The manifest parser on manifests written here: versions, organizations, launch URLs, hostile input."""
+import inspect
 import json
+import sys
 from html import escape
 
 import pytest
@@ -361,6 +363,32 @@ BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
 ])
 def test_hostile_xml_is_refused_with_its_own_code(data, code):
     assert refusal(data) == code
+
+
+def nested_items(depth):
+    """A manifest whose launchable item sits under depth - 1 folder items."""
+    return manifest_xml(items='<item identifier="f%d"><title>F</title>' * (depth - 1)
+                        % tuple(range(depth - 1))
+                        + '<item identifier="i1" identifierref="r1"><title>One</title></item>'
+                        + "</item>" * (depth - 1))
+
+
+def test_items_nested_up_to_the_depth_limit_are_read():
+    manifest = parse_manifest(nested_items(96))  # manifest, organizations, organization, 96 items, title
+    assert manifest.launchable_items()[0].identifier == "i1"
+    assert refusal(nested_items(97)) == "manifest_too_deep"
+
+
+def test_running_out_of_stack_is_a_manifest_error_too():
+    data = nested_items(90)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack(0)) + 60)
+    try:
+        with pytest.raises(ManifestError) as caught:
+            parse_manifest(data)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert caught.value.code == "manifest_too_deep"
 
 
 def test_the_malformed_error_says_where():

@@ -1,9 +1,10 @@
 """The manifest parser against real packages: every zip of valid/ and invalid/, and the ADL 2004 4th Edition corpus."""
+import json
 import zipfile
 
 import pytest
 
-from openedxscorm.manifest import ManifestError, parse_manifest
+from openedxscorm.manifest import Manifest, ManifestError, parse_manifest
 from tests.conftest import package_zips, packages_dir
 
 ADL_CORPUS = "adl-cts-2004-4th-manifests.zip"
@@ -304,10 +305,6 @@ def test_adl_completion_threshold_and_objectives_global_to_system(adl_manifests)
 
 
 def test_adl_manifests_round_trip_through_plain_data(adl_manifests):
-    import json  # pylint: disable=import-outside-toplevel
-
-    from openedxscorm.manifest import Manifest  # pylint: disable=import-outside-toplevel
-
     for manifest in adl_manifests.values():
         data = json.loads(json.dumps(manifest.to_dict()))
         assert Manifest.from_dict(data) == manifest

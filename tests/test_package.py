@@ -11,9 +11,14 @@ from django.core.files.storage import FileSystemStorage
 
 from openedxscorm.errors import ScormError
 from openedxscorm.package import (
-    Limits, PackageError, check_package, extract_package, spool_path, spooled_upload,
+    Limits,
+    PackageError,
+    check_package,
+    extract_package,
+    spool_path,
+    spooled_upload,
 )
-from openedxscorm.trees import MARKER_NAME, PackageTree
+from openedxscorm.trees import PackageTree
 from tests.conftest import package_zips
 from tests.test_package_hostile import build_zip, manifest, stored_files
 

@@ -63,7 +63,7 @@ class Resolved:
                 collection = ".".join(pattern_segments[:position])
                 if collection in standard.collections:
                     found.append((collection, ".".join(segments[:position]), int(segments[position])))
-        return found
+        return tuple(found)
 
 
 @lru_cache(maxsize=8192)
@@ -217,16 +217,20 @@ def apply_commit(standard, stored_state, changes, *, seq, limits=None, now=None)
     if not isinstance(changes, (list, tuple)) or not all(
             isinstance(change, (list, tuple)) and len(change) == 2 for change in changes):
         _refuse(spec, "bad_commit", "changes")
+    limit = limits["MAX_STATE_SIZE"]
     state = working_copy(stored_state)
     draft = Draft(spec, state["data"])
+    received = 0
     for name, value in changes:
         _check(spec, draft, name, value, limits)
         draft.set(name, value)
+        received += len(name) + len(value)
+        if received > 2 * limit:  # stop a flood early; the exact measure follows
+            _refuse(spec, "state_too_large", name, limit=limit)
     state["data"] = draft.data
     state["seq"] = seq
     session = state["session"] or {"started_at": now, "last_commit_at": None, "commits": 0}
     state["session"] = {**session, "last_commit_at": now, "commits": session.get("commits", 0) + 1}
-    limit = limits["MAX_STATE_SIZE"]
     if state_size(state) > limit:
         largest = max(changes, key=lambda change: len(change[1]), default=("", ""))[0]
         _refuse(spec, "state_too_large", largest, limit=limit)

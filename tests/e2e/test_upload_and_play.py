@@ -24,9 +24,9 @@ def title_of(zip_path, member):
 
 
 def launch_frame(page):
-    """The frame of the SCORM iframe, once its document has loaded."""
+    """The block's iframe, and the SCO's frame inside the block's launcher page once its document has loaded."""
     iframe = page.wait_for_selector("iframe.scorm-player")
-    frame = iframe.content_frame()
+    frame = iframe.content_frame().wait_for_selector("iframe.scorm-content").content_frame()
     frame.wait_for_load_state("load")
     return iframe, frame
 

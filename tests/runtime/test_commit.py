@@ -97,3 +97,11 @@ def test_commit_without_a_prior_state():
     result = apply_commit("2004", None, [("cmi.location", "here")], seq=1, now=5.0)
     assert result.state["data"] == {"cmi.location": "here"}
     assert result.state["session"]["started_at"] == 5.0
+
+
+def test_a_flood_of_changes_is_stopped_early():
+    flood = [("cmi.core.lesson_location", "x" * 200)] * 100
+    with pytest.raises(CommitRejected) as refusal:
+        apply_commit("1.2", None, flood, seq=1, limits={"MAX_STATE_SIZE": 5000})
+    assert refusal.value.code == "state_too_large"
+    assert apply_commit("1.2", None, flood[:10], seq=1, limits={"MAX_STATE_SIZE": 5000}).applied

@@ -1,0 +1,72 @@
+"""Course keys for workbench blocks, so the block finds "its course" in the dev server as it does in Open edX.
+
+The workbench names usages ``{scenario}.{block type}.d{n}.u{m}`` and knows no course. Here each scenario
+belongs to a course (the preloaded ones to ``course-v1:Workbench+SCORM+dev``, an imported one to the key it was
+imported under) and a usage id is the string of a real usage key whose block id is the workbench's name, e.g.
+``block-v1:Workbench+SCORM+dev+type@scorm+block@scorm-hello-scorm12zip.scorm.d0.u0``. It stays a ``str``
+(the workbench's key-value store splits it on dots), but also answers ``context_key`` like an opaque key.
+
+Two names of the SDK are swapped at start-up (``install``): the id manager every WorkbenchRuntime shares, and the
+runtime class its views build, whose ``get_block`` gives each block such an id.
+"""
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey, UsageKey
+from workbench import runtime as workbench_runtime
+from workbench import scenarios as workbench_scenarios
+from workbench import views as workbench_views
+from xblock.exceptions import NoSuchUsage
+
+DEFAULT_COURSE_KEY = CourseKey.from_string("course-v1:Workbench+SCORM+dev")
+
+
+class CourseUsageId(str):
+    """A workbench usage id that is a usage key string; ``context_key`` is its course."""
+
+    def __new__(cls, value):
+        usage_id = super().__new__(cls, value)
+        usage_id.usage_key = UsageKey.from_string(value)
+        usage_id.context_key = usage_id.usage_key.context_key
+        return usage_id
+
+
+class CourseIdManager(workbench_runtime.ScenarioIdManager):
+    """The workbench's id manager, with usage ids made in the course of the scenario being loaded."""
+
+    def __init__(self):
+        super().__init__()
+        self.scenario_courses = {}  # scenario slug -> course key; the others are in DEFAULT_COURSE_KEY
+
+    def course_of_scenario(self, slug):
+        return self.scenario_courses.get(slug, DEFAULT_COURSE_KEY)
+
+    def create_usage(self, def_id):
+        workbench_id = super().create_usage(def_id)
+        del self._usages[workbench_id]
+        usage_key = self.course_of_scenario(self.scenario).make_usage_key(self.get_block_type(def_id), workbench_id)
+        usage_id = CourseUsageId(str(usage_key))
+        self._usages[usage_id] = def_id
+        return usage_id
+
+
+class CourseWorkbenchRuntime(workbench_runtime.WorkbenchRuntime):
+    """The workbench runtime whose blocks carry a CourseUsageId, however their id reached it (URL, children)."""
+
+    def get_block(self, usage_id, for_parent=None):
+        try:
+            usage_id = CourseUsageId(usage_id)
+        except InvalidKeyError as error:
+            raise NoSuchUsage(repr(usage_id)) from error
+        return super().get_block(usage_id, for_parent=for_parent)
+
+
+def id_manager():
+    """The id manager all workbench runtimes share."""
+    return workbench_runtime.ID_MANAGER
+
+
+def install():
+    """Swap the SDK's id manager and runtime class for the course-aware ones (once, at start-up)."""
+    if not isinstance(workbench_runtime.ID_MANAGER, CourseIdManager):
+        workbench_runtime.ID_MANAGER = CourseIdManager()
+    workbench_views.WorkbenchRuntime = CourseWorkbenchRuntime
+    workbench_scenarios.WorkbenchRuntime = CourseWorkbenchRuntime

@@ -1,0 +1,83 @@
+"""Helpers of the run-time browser tests: reach a block's SCO frame, call the SCORM API from it as a SCO
+would, and read the learner's state back from the server."""
+import json
+import time
+import urllib.request
+
+from tests.e2e.test_upload_and_play import scenario_url
+
+# Run inside the SCO's frame: the API discovery of the SCORM run-time (walk up from the parent: the SCO's own
+# window may hold a variable of the same name caching what its own code found), then one call.
+FIND_API = """
+  function findApi(name) {
+    var win = window.parent;
+    for (var depth = 0; depth < 10 && win; depth += 1) {
+      if (win[name]) { return win[name]; }
+      if (!win.parent || win.parent === win) { break; }
+      win = win.parent;
+    }
+    throw new Error("no " + name + " found from the content frame");
+  }
+"""
+CALL_API = """([name, method, args]) => {
+""" + FIND_API + """
+  var api = findApi(name);
+  var result = api[method].apply(api, args);
+  return {result: String(result), error: String(api[name === "API" ? "LMSGetLastError" : "GetLastError"]())};
+}
+"""
+API_NAMES = {"1.2": "API", "2004": "API_1484_11"}
+
+
+def find_scenario(base_url, label, timeout=60):
+    """scenario_url, waiting while the workbench is still building its scenarios (the first index request
+    builds them; one that comes meanwhile sees only part of the list)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return scenario_url(base_url, label)
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def block_frames(page, index=0):
+    """(launcher frame, SCO frame) of the index-th SCORM block of the page, once both have loaded."""
+    iframe = page.locator("iframe.scorm-player").nth(index).element_handle()
+    launcher = iframe.content_frame()
+    sco = launcher.wait_for_selector("iframe.scorm-content").content_frame()
+    sco.wait_for_load_state("load")
+    return launcher, sco
+
+
+def call(frame, standard, method, *args):
+    """One API call made from the frame, through discovery: {'result': ..., 'error': last error code}."""
+    return frame.evaluate(CALL_API, [API_NAMES[standard], method, [str(arg) for arg in args]])
+
+
+def launch_values(launcher):
+    """The initial values the server sent with the launcher page."""
+    return json.loads(launcher.evaluate("document.getElementById('scorm-launch').textContent"))["values"]
+
+
+def handler_url(base_url, launcher, handler):
+    """URL of another handler of the launcher's block (same learner)."""
+    return launcher.url.replace("/launcher", f"/{handler}", 1) if launcher.url.startswith(base_url) else None
+
+
+def learner_state(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def wait_for_state(url, predicate, timeout=15):
+    """The learner's state once predicate(state) holds; AssertionError with the last state otherwise."""
+    deadline = time.monotonic() + timeout
+    state = None
+    while time.monotonic() < deadline:
+        state = learner_state(url)
+        if predicate(state):
+            return state
+        time.sleep(0.2)
+    raise AssertionError(f"server state never matched: {state}")
