@@ -9,6 +9,8 @@ import sys
 
 BENCHMARKS = {
     "extract_local": "bench.extract_local",
+    "course_moves": "bench.course_moves",
+    "runtime_requests": "bench.runtime_requests",
 }
 
 
