@@ -1,4 +1,4 @@
-"""Errors and warnings shown to authors and operators: a code, its parameters, and a translatable message from a table."""
+"""Errors and warnings for authors and operators: a code, its parameters, and a translatable message from a table."""
 
 
 def gettext_noop(text):

@@ -31,6 +31,8 @@ MODES = {
 PREVIEW_PARAMETER = "preview"
 COMMIT_FORM_FIELD = "commit"  # sendBeacon posts the commit's JSON in this form field, beside csrfmiddlewaretoken
 JSON_CONTENT_TYPES = ("application/json",)
+MAX_WEIGHT = 1000.0
+CHECKED = ("true", "on", "1")  # what a checkbox or a boolean select sends for "yes"
 
 
 def _(text):
@@ -100,6 +102,25 @@ class ScormPlayerMixin(CompletableXBlockMixin):
             self.last_grade = grade
         if new.completion > old.completion:
             self.emit_completion(new.completion)
+
+    def grading_options(self, form):
+        """Validated grading fields from the Studio form (absent ones untouched); a translated error for a bad value."""
+        options = {}
+        if "weight" in form:
+            try:
+                weight = float(form["weight"].strip() or self.fields["weight"].default)
+            except ValueError:
+                weight = -1.0
+            if not 0 <= weight <= MAX_WEIGHT:
+                return {}, self.gettext("The weight must be a number from 0 to 1000.")
+            options["weight"] = weight
+        if "has_score" in form:
+            options["has_score"] = form["has_score"] in CHECKED
+        if "completion_on" in form:
+            if form["completion_on"] not in scoring.COMPLETION_ON_CHOICES:
+                return {}, self.gettext("Choose when the component counts as complete.")
+            options["completion_on"] = form["completion_on"]
+        return options, None
 
     # ---- learner -----------------------------------------------------------------------------------------------
 

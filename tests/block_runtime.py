@@ -1,9 +1,9 @@
 """A small XBlock runtime for block tests: real XBlock field machinery, real opaque keys, recorded events."""
 from opaque_keys.edx.locator import CourseLocator
 from xblock.field_data import DictFieldData
+from xblock.fields import ScopeIds
 from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import NullI18nService
-from xblock.fields import ScopeIds
 from xblock.test.tools import TestRuntime
 
 from openedxscorm.block import ScormXBlock

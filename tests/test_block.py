@@ -49,7 +49,8 @@ def test_refused_upload_changes_nothing(block, storage):
     assert response.status_code == 400
     assert "imsmanifest.xml" in response.json["error"]
     assert (block.package_sha1, block.package_manifest, block.display_name) == before
-    assert block.handle("assets_proxy", Request.blank("/"), f"{block.package_sha1}/shared/launchpage.html").status_code == 200
+    launch_page = f"{block.package_sha1}/shared/launchpage.html"
+    assert block.handle("assets_proxy", Request.blank("/"), launch_page).status_code == 200
 
 
 @pytest.mark.parametrize("value", ["abc", "-5", "0", "99999"])

@@ -173,3 +173,14 @@ def test_built_files_are_there_and_served_as_local_resources():
     for api in vendor.BROWSER_APIS.values():
         with ScormXBlock.open_local_resource(f"{vendor.VENDOR_URI}/{api.script}") as handle:
             assert api.class_name.encode() in handle.read()
+
+
+def test_studio_form_sets_the_grading_options(block):
+    response = upload(block, SCORM12, weight="2.5", has_score="false", completion_on="terminate")
+    assert response.status_code == 200, response.text
+    assert (block.weight, block.has_score, block.completion_on) == (2.5, False, "terminate")
+    studio = block.studio_view().content
+    assert 'name="weight"' in studio and 'value="terminate" selected' in studio
+    for bad in ({"weight": "-1"}, {"weight": "lots"}, {"completion_on": "never"}):
+        assert upload(block, SCORM12, **bad).status_code == 400, bad
+    assert (block.weight, block.completion_on) == (2.5, "terminate")

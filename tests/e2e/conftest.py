@@ -30,7 +30,7 @@ def wait_for_http(url, process, timeout=90):
         if process.poll() is not None:
             raise RuntimeError(f"dev server exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with urllib.request.urlopen(url, timeout=120) as response:  # the first request builds every scenario
                 if response.status == 200:
                     return
         except OSError:

@@ -114,7 +114,7 @@ def test_activity_passes_in_the_browser(launchers, standard, activity):
     steps = activity["steps"]
     results = sco.evaluate(REPLAY, [BROWSER_APIS[standard].window_name, METHODS[standard], steps])
     failures = []
-    for number, (step, found) in enumerate(zip(steps, results)):
+    for number, (step, found) in enumerate(zip(steps, results, strict=True)):
         expected_return, expected_error, _why = expectation(standard, step)
         if not returned_as_expected(expected_return, found["result"]) or found["error"] != expected_error:
             failures.append(f"step {number} {step['method']}({step.get('element', '')!r}, "

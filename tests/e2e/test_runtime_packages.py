@@ -82,6 +82,8 @@ def test_closing_right_after_terminate_keeps_the_values(workbench, chromium, sta
     state = wait_for_state(state_url, lambda s: s["sessions"] >= 1 and all(
         s["data"].get(k) == v for k, v in expected.items()))
     assert state["entry"] == "resume" and state["grade"]["value"] == pytest.approx(0.8)
+    # Terminate ended the session once: its exit was consumed and no later request brought it back.
+    assert state["sessions"] == 1 and not {"cmi.core.exit", "cmi.exit"} & set(state["data"])
 
 
 def test_page_leaving_beacon_passes_csrf_and_is_stored(workbench, page):

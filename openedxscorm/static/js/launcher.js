@@ -39,21 +39,26 @@
     return values;
   }
 
-  var sent = snapshot(); // what the server holds, or was sent
+  var sent = snapshot(); // the values as last put in a request
+  var unconfirmed = new Map(); // element -> value sent, not yet confirmed stored: every request repeats them
 
   function rankOf(element) {
     return firstSetRank.has(element) ? firstSetRank.get(element) : Number.MAX_SAFE_INTEGER;
   }
 
-  /* [[element, value], ...] changed since the last send, in the order the SCO first set them. */
-  function changes() {
+  /* [[element, value], ...] to send: what changed since the last request, and what no answer has confirmed yet
+   * (so a request the server handles after a later one loses nothing), in the order the SCO first set them. */
+  function outgoing() {
     var current = snapshot();
-    var changed = Object.keys(current).filter(function (element) {
+    var values = {};
+    unconfirmed.forEach(function (value, element) { values[element] = value; });
+    Object.keys(current).forEach(function (element) {
       var before = Object.prototype.hasOwnProperty.call(sent, element) ? sent[element] : "";
-      return current[element] !== before;
+      if (current[element] !== before) { values[element] = current[element]; }
     });
-    changed.sort(function (a, b) { return rankOf(a) - rankOf(b); });
-    return changed.map(function (element) { return [element, current[element]]; });
+    return Object.keys(values)
+      .sort(function (a, b) { return rankOf(a) - rankOf(b); })
+      .map(function (element) { return [element, values[element]]; });
   }
 
   /* Above every earlier commit of this learner, across reloads: the server ignores stale sequence numbers. */
@@ -67,77 +72,74 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  function markSent(list) {
-    var previous = {};
+  function markConfirmed(list) {
     list.forEach(function (change) {
-      previous[change[0]] = Object.prototype.hasOwnProperty.call(sent, change[0]) ? sent[change[0]] : "";
-      sent[change[0]] = change[1];
-    });
-    return previous;
-  }
-
-  /* A commit that did not arrive (or was refused for one culprit) is sent again with the next one. */
-  function resendLater(list, previous, except) {
-    list.forEach(function (change) {
-      if (change[0] !== except && sent[change[0]] === change[1]) { sent[change[0]] = previous[change[0]]; }
+      if (unconfirmed.get(change[0]) === change[1]) { unconfirmed.delete(change[0]); }
     });
   }
 
-  function answered(list, previous, response) {
+  function answered(list, response) {
     return response.json().catch(function () { return {}; }).then(function (body) {
       if (response.ok) {
         status[body.result === "ignored" ? "ignored" : "stored"] += 1;
+        markConfirmed(list);
         return;
       }
       if (response.status >= 400 && response.status < 500 && body.element) {
+        // Refused as a whole for one element: drop that one, the others go again with the next request.
         status.rejected.push(body);
         if (window.console) { window.console.warn("SCORM commit refused:", body.element, body.error); }
-        resendLater(list, previous, body.element);
+        markConfirmed(list.filter(function (change) { return change[0] === body.element; }));
         return;
       }
       throw new Error("HTTP " + response.status);
     });
   }
 
-  function bodySize(text) {
-    return new Blob([text]).size;
+  /* A form the CSRF middleware accepts without headers; false when the browser would not queue it. */
+  function beacon(body) {
+    if (!navigator.sendBeacon || new Blob([body]).size > KEEPALIVE_LIMIT) { return false; }
+    var form = new FormData();
+    form.append(launch.commitField, body);
+    form.append("csrfmiddlewaretoken", csrfToken());
+    return navigator.sendBeacon(launch.commitUrl, form);
   }
 
-  /* One request. While the page goes away, a beacon (form with the CSRF token) or a keepalive fetch. */
+  /* One request. While the page goes away a beacon; else a fetch, keepalive when small enough. A Terminate
+   * whose fetch fails goes again as a beacon with the same sequence number: stored once either way. */
   function send(list, terminate, leaving) {
-    var previous = markSent(list);
+    list.forEach(function (change) {
+      sent[change[0]] = change[1];
+      unconfirmed.set(change[0], change[1]);
+    });
     var body = JSON.stringify({ seq: nextSeq(), changes: list, terminate: terminate });
-    var small = bodySize(body) <= KEEPALIVE_LIMIT;
-    if (leaving && small && navigator.sendBeacon) {
-      var form = new FormData();
-      form.append(launch.commitField, body);
-      form.append("csrfmiddlewaretoken", csrfToken());
-      if (navigator.sendBeacon(launch.commitUrl, form)) { return; }
-    }
+    if (leaving && beacon(body)) { return; }
     status.inFlight += 1;
     fetch(launch.commitUrl, {
       method: "POST",
       credentials: "same-origin",
-      keepalive: small,
+      keepalive: new Blob([body]).size <= KEEPALIVE_LIMIT,
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
       body: body
     }).then(function (response) {
-      return answered(list, previous, response);
+      return answered(list, response);
     }).catch(function () {
       status.failed += 1;
-      resendLater(list, previous, null);
+      if (terminate) { beacon(body); }
     }).then(function () {
       status.inFlight -= 1;
     });
   }
 
   function commit(terminate) {
-    var list = changes();
+    var list = outgoing();
     if (list.length || terminate) { send(list, terminate, false); }
   }
 
+  /* The page goes away: what the SCO set since its last Commit (nothing more can change after Terminate). */
   function flush() {
-    var list = changes();
+    if (terminated) { return; }
+    var list = outgoing();
     if (list.length) { send(list, false, true); }
   }
 
