@@ -8,7 +8,7 @@ from xblock.core import XBlock
 from xblock.fields import Dict, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from . import compat, delivery, mirror, olx, rehydrate, upload
+from . import compat, delivery, mirror, olx, permissions, rehydrate, upload
 from .errors import ScormError, render_stored
 from .paths import safe_request_path
 from .player import ScormPlayerMixin
@@ -161,11 +161,15 @@ class ScormXBlock(ScormPlayerMixin, XBlock):
     # ---- handlers --------------------------------------------------------------------------------------------
 
     @XBlock.handler
+    @permissions.guarded
     def studio_submit(self, request, suffix=""):  # pylint: disable=unused-argument
         """Save display options and, when a zip is attached, replace the package once its tree is complete."""
         if request.method != "POST":
             return Response(status=405)
         options, error = self._display_options(request.POST)
+        grading, grading_error = self.grading_options(request.POST)
+        options.update(grading)
+        error = error or grading_error
         if error:
             return Response(status=400, json_body={"error": error})
         upload_field = request.POST.get("file")
@@ -179,6 +183,11 @@ class ScormXBlock(ScormPlayerMixin, XBlock):
             except ScormError as refusal:
                 log.info("SCORM package refused for %s: %s", self.scope_ids.usage_id, refusal.code)
                 return Response(status=400, json_body={"error": refusal.render(self.gettext), "code": refusal.code})
+            except Exception:  # pylint: disable=broad-except  # storage or network: the one guarded call site
+                log.exception("SCORM package upload failed for %s", self.scope_ids.usage_id)
+                return Response(status=503, json_body={"code": "storage_unavailable", "error": self.gettext(
+                    "The package could not be stored right now. The previous package still plays; "
+                    "please try again in a moment.")})
             options.update(received.fields)
             notices = [notice.render(self.gettext) for notice in received.notices]
         for name, value in options.items():

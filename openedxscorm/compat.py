@@ -125,3 +125,16 @@ def scorm_items(course_key, branches=tuple(REVISIONS)):
 def course_keys():
     """Keys of every course in the modulestore."""
     return [summary.id for summary in modulestore().get_course_summaries()]
+
+
+# -- users --------------------------------------------------------------------------------------------------
+
+def has_studio_write_access(user_id, course_key):
+    """True when the Django user with this id may edit the course in Studio (course staff, instructors, admins)."""
+    from common.djangoapps.student.auth import (  # pylint: disable=import-outside-toplevel
+        has_studio_write_access as platform_has_studio_write_access,
+    )
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    return user is not None and bool(platform_has_studio_write_access(user, course_key))

@@ -110,11 +110,20 @@ def not_modified(request, etag, modified):
     return False
 
 
+def open_stored_file(storage, name):
+    """The stored file opened for reading, or None when there is none (a folder of the tree is not a file)."""
+    try:
+        return storage.open(name, "rb")
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
 def serve_file(request, tree, relative_path, chunk_size):
     """The response for one file of a package tree: 200, 206, 304, 404 or 416."""
     name = tree.name_of(relative_path)
     storage = tree.storage
-    if not storage.exists(name):
+    handle = open_stored_file(storage, name)
+    if handle is None:
         return Response(status=404, content_type="text/plain", body=b"Not found")
     etag = entity_tag(tree.sha1, relative_path)
     modified = modified_time(storage, name)
@@ -127,10 +136,12 @@ def serve_file(request, tree, relative_path, chunk_size):
     if modified is not None:
         headers["Last-Modified"] = format_datetime(as_utc(modified), usegmt=True)
     if not_modified(request, etag, modified):
+        handle.close()
         return Response(status=304, headerlist=list(headers.items()))
-    size = storage.size(name)
+    size = handle.size
     byte_range = parse_range(request.headers.get("Range"), size) if request.method == "GET" else None
     if byte_range == "unsatisfiable":
+        handle.close()
         headers["Content-Range"] = f"bytes */{size}"
         return Response(status=416, headerlist=list(headers.items()))
     start, end = byte_range or (0, size - 1)
@@ -141,9 +152,10 @@ def serve_file(request, tree, relative_path, chunk_size):
         response.headers[key] = value
     if byte_range:
         response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    response.content_length = length
     if request.method == "HEAD":
+        handle.close()
+        response.content_length = length
         return response
-    response.app_iter = iter_file(storage.open(name, "rb"), start, length, chunk_size)
+    response.app_iter = iter_file(handle, start, length, chunk_size)
     response.content_length = length  # setting app_iter resets it
     return response

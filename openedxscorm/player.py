@@ -30,6 +30,8 @@ MODES = {
 }
 PREVIEW_PARAMETER = "preview"
 COMMIT_FORM_FIELD = "commit"  # sendBeacon posts the commit's JSON in this form field, beside csrfmiddlewaretoken
+# A commit names nothing but its own changes: a learner, block or SCO named in it is refused, not ignored.
+COMMIT_KEYS = frozenset({"seq", "changes", "terminate"})
 JSON_CONTENT_TYPES = ("application/json",)
 MAX_WEIGHT = 1000.0
 CHECKED = ("true", "on", "1")  # what a checkbox or a boolean select sends for "yes"
@@ -241,4 +243,4 @@ def _commit_payload(request):
             payload = json.loads(request.POST.get(COMMIT_FORM_FIELD, ""))
     except (ValueError, UnicodeDecodeError):
         return None
-    return payload if isinstance(payload, dict) else None
+    return payload if isinstance(payload, dict) and COMMIT_KEYS.issuperset(payload) else None

@@ -33,9 +33,14 @@ def package_fields(checked, uploaded_at):
 
 
 def store_zip(spooled, tree):
-    """Keep the zip beside its tree (streamed), before the tree's marker is written, unless it is there already."""
+    """Keep the zip beside its tree (streamed), before the tree's marker is written, unless it is there already.
+
+    A zip of another size there was cut short (a killed process): it is replaced, never trusted.
+    """
     if tree.storage.exists(tree.zip_name):
-        return
+        if tree.storage.size(tree.zip_name) == spooled.size:
+            return
+        tree.storage.delete(tree.zip_name)
     with open(spooled.path, "rb") as handle:
         saved = tree.storage.save(tree.zip_name, File(handle, name=spooled.filename))
     if saved != tree.zip_name:  # a storage that never overwrites raced with another upload of the same bytes

@@ -313,6 +313,27 @@ class FakeContentCache:
         self.deleted.append(str(location))
 
 
+class FakeStudioAuth:
+    """common.djangoapps.student.auth: has_studio_write_access(user, course_key) for a Django user.
+
+    Like the platform, global staff (``user.is_staff``) may edit every course; others need a grant on the course
+    (the platform's course staff or instructor role), given here with ``grant``.
+    """
+
+    def __init__(self):
+        self.writers = set()
+        self.calls = []
+
+    def grant(self, user, course_key):
+        self.writers.add((user.pk, str(course_key)))
+
+    def has_studio_write_access(self, user, course_key):
+        if not hasattr(user, "is_staff") or not hasattr(user, "pk"):
+            raise TypeError(f"has_studio_write_access takes a Django user, not {type(user).__name__}")
+        self.calls.append((user.pk, str(course_key)))
+        return bool(user.is_staff or (user.pk, str(course_key)) in self.writers)
+
+
 class FakePlatform:
     """One contentstore, one modulestore and the content cache, installable as the platform's modules."""
 
@@ -320,6 +341,7 @@ class FakePlatform:
         self.contentstore = FakeContentStore()
         self.modulestore = FakeModuleStore()
         self.content_cache = FakeContentCache()
+        self.studio_auth = FakeStudioAuth()
         self.with_caching = with_caching
 
     def modules(self):
@@ -343,6 +365,13 @@ class FakePlatform:
             "xmodule.modulestore.draft_and_published": module(
                 "xmodule.modulestore.draft_and_published", UnsupportedRevisionError=UnsupportedRevisionError),
         }
+        modules.update({
+            "common": module("common", __path__=[]),
+            "common.djangoapps": module("common.djangoapps", __path__=[]),
+            "common.djangoapps.student": module("common.djangoapps.student", __path__=[]),
+            "common.djangoapps.student.auth": module(
+                "common.djangoapps.student.auth", has_studio_write_access=self.studio_auth.has_studio_write_access),
+        })
         if self.with_caching:
             modules.update({
                 "openedx": module("openedx", __path__=[]),
@@ -356,7 +385,7 @@ class FakePlatform:
         return modules
 
 
-PLATFORM_PREFIXES = ("xmodule", "openedx")
+PLATFORM_PREFIXES = ("xmodule", "openedx", "common")
 
 
 @contextlib.contextmanager

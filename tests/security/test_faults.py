@@ -1,0 +1,234 @@
+"""Faults during an upload: storage failing mid-extraction, the contentstore failing or hanging, two authors
+uploading at once, the process killed mid-extraction. Nothing half-done is ever trusted, and nothing is lost."""
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from xblock.field_data import DictFieldData
+
+from openedxscorm.trees import MARKER_NAME, PackageTree
+from openedxscorm.upload import receive_package
+from tests.block_runtime import make_block
+from tests.conftest import REPO_ROOT, packages_dir
+
+from .helpers import assert_previous_package_plays, snapshot, submit, upload_playing_package
+
+pytest_plugins = ["tests.fake_platform.plugin"]
+
+OTHER_PACKAGE = "RuntimeBasicCalls_SCORM12.zip"
+SECOND_PACKAGE = "SequencingForcedSequential_SCORM20043rdEdition.zip"
+
+
+def sha1_of(path):
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def assert_tree_matches_zip(storage, zip_path, location="scorm"):
+    """The tree of this zip is complete and every member's bytes are there, exactly."""
+    tree = PackageTree(storage, location, sha1_of(zip_path))
+    assert storage.exists(tree.marker_name)
+    with zipfile.ZipFile(zip_path) as archive:
+        for info in archive.infolist():
+            if info.is_dir() or info.filename.startswith("__MACOSX/"):
+                continue
+            with storage.open(tree.name_of(info.filename), "rb") as handle:
+                assert handle.read() == archive.read(info), info.filename
+
+
+class FailingStorage(FileSystemStorage):
+    """A FileSystemStorage whose saves start failing after ``saves_left`` more, like a disk or bucket going away."""
+
+    saves_left = None
+
+    def _save(self, name, content):
+        if self.saves_left is not None:
+            if self.saves_left <= 0:
+                raise OSError(28, "No space left on device")
+            self.saves_left -= 1
+        return super()._save(name, content)
+
+
+def submit_expecting_a_server_error(block, zip_path):
+    """The storage error is answered with a 503 and a message saying the previous package still plays."""
+    response = submit(block, zip_path)
+    assert response.status_code == 503, response.status_code
+    assert response.json["code"] == "storage_unavailable"
+    assert "previous package still plays" in response.json["error"]
+
+
+def test_storage_failing_mid_extraction(settings):
+    failing = FailingStorage(location=settings.MEDIA_ROOT)
+    block = make_block(STORAGE_FUNC=lambda _block: failing)
+    upload_playing_package(block)
+    before = snapshot(block)
+    zip_path = packages_dir() / "valid" / OTHER_PACKAGE
+    new_tree = PackageTree(failing, "scorm", sha1_of(zip_path))
+
+    failing.saves_left = 4  # the zip beside the tree and a few members, then the disk is full
+    submit_expecting_a_server_error(block, zip_path)
+    assert not failing.exists(new_tree.marker_name)
+    assert not new_tree.is_complete()
+    assert_previous_package_plays(block, before)
+
+    failing.saves_left = None  # the storage is back: the same upload now completes the tree
+    response = submit(block, zip_path)
+    assert response.status_code == 200, response.text
+    assert block.package_sha1 == new_tree.sha1
+    assert_tree_matches_zip(failing, zip_path)
+
+
+@pytest.mark.parametrize("failure", [ConnectionError("contentstore unreachable"), TimeoutError("timed out")])
+def test_contentstore_failing_or_timing_out_during_upload(storage, fake_platform, failure):
+    def fail(*_args, **_kwargs):
+        raise failure
+
+    for method in ("save", "find", "delete", "get_all_content_for_course"):
+        setattr(fake_platform.contentstore, method, fail)
+    block = make_block(CONTENTSTORE_SYNC_ENABLED=True)
+    zip_path = packages_dir() / "valid" / OTHER_PACKAGE
+    response = submit(block, zip_path)
+    assert response.status_code == 200, response.text
+    assert response.json["notices"], "the author is told the mirror copy failed"
+    assert block.package_sha1 == sha1_of(zip_path)
+    assert_tree_matches_zip(storage, zip_path)
+
+
+class TransactionalFieldData(DictFieldData):
+    """Saves of one request land together, as the platform writes a block's fields in one transaction."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.lock = threading.Lock()
+
+    def set_many(self, block, update_dict):
+        with self.lock:
+            super().set_many(block, update_dict)
+
+
+def upload_at_once(zip_paths):
+    """One author per zip, each with their own runtime on the same block's stored fields, all starting together."""
+    field_data = TransactionalFieldData({})
+    blocks = [make_block(field_data=field_data) for _ in zip_paths]
+    start = threading.Barrier(len(zip_paths))
+    responses = [None] * len(zip_paths)
+
+    def author(index):
+        start.wait()
+        responses[index] = submit(blocks[index], zip_paths[index])
+
+    threads = [threading.Thread(target=author, args=(index,)) for index in range(len(zip_paths))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return responses, make_block(field_data=field_data)
+
+
+@pytest.mark.parametrize("round_number", range(2))
+def test_two_authors_upload_different_packages_to_one_block_at_once(storage, round_number):  # noqa: ARG001
+    zip_paths = [packages_dir() / "valid" / OTHER_PACKAGE, packages_dir() / "valid" / SECOND_PACKAGE]
+    responses, block = upload_at_once(zip_paths)
+    assert [response.status_code for response in responses] == [200, 200]
+    winner = next(path for path in zip_paths if sha1_of(path) == block.package_sha1)
+    assert block.package_filename == winner.name
+    expected = next(response.json["package"] for response in responses if response.json["package"]["sha1"] ==
+                    block.package_sha1)
+    assert (block.scorm_version, block.package_title) == (expected["version"], expected["title"])
+    assert block.launch_items() and all(
+        storage.exists(f"scorm/{block.package_sha1}/{item.launch_path}") for item in block.launch_items())
+    for path in zip_paths:  # the loser's tree is whole too: a learner may still be playing it
+        assert_tree_matches_zip(storage, path)
+
+
+def test_two_authors_upload_the_same_package_to_one_block_at_once(storage):
+    zip_path = packages_dir() / "valid" / SECOND_PACKAGE
+    responses, block = upload_at_once([zip_path, zip_path])
+    assert [response.status_code for response in responses] == [200, 200]
+    assert block.package_sha1 == sha1_of(zip_path)
+    assert_tree_matches_zip(storage, zip_path)
+    tree_files = [name for _root, _folders, names in os.walk(os.path.join(storage.location, "scorm"))
+                  for name in names]
+    with zipfile.ZipFile(zip_path) as archive:
+        members = [info for info in archive.infolist() if not info.is_dir()]
+    assert len(tree_files) == len(members) + 2  # each member once, the marker, the zip: no "_abc123" copies
+
+
+EXTRACT_IN_A_CHILD = """
+import sys, time
+import django
+django.setup()
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from openedxscorm.upload import receive_package
+
+class SlowStorage(FileSystemStorage):
+    def _save(self, name, content):
+        time.sleep(0.01)
+        return super()._save(name, content)
+
+with open(sys.argv[1], "rb") as handle:
+    receive_package(handle, "big.zip", SlowStorage(location=settings.MEDIA_ROOT),
+                    {"LOCATION": "scorm", "EXTRACT_WORKERS": 2})
+print("extracted")
+"""
+
+
+def big_zip(path, members=400, member_size=32 * 1024):
+    from .helpers import build_zip, index_html, manifest_bytes  # pylint: disable=import-outside-toplevel
+
+    entries = [("imsmanifest.xml", manifest_bytes()), ("index.html", index_html())]
+    entries += [(f"media/{number:04d}.bin", os.urandom(member_size)) for number in range(members)]
+    return build_zip(path, entries, compression=zipfile.ZIP_STORED)
+
+
+def count_files(folder):
+    return sum(len(names) for _root, _folders, names in os.walk(folder))
+
+
+def test_process_killed_mid_extraction_then_the_upload_is_retried(tmp_path, settings, storage):
+    zip_path = big_zip(tmp_path / "big.zip")
+    tree_folder = os.path.join(settings.MEDIA_ROOT, "scorm", sha1_of(zip_path))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(REPO_ROOT),
+           "SCORM_TEST_MEDIA_ROOT": settings.MEDIA_ROOT}
+    child = subprocess.Popen([sys.executable, "-c", EXTRACT_IN_A_CHILD, str(zip_path)], cwd=REPO_ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while count_files(tree_folder) < 40:
+            assert child.poll() is None, child.stderr.read().decode()
+            assert time.monotonic() < deadline, "the child never started extracting"
+            time.sleep(0.02)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+        child.stdout.close()
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+    written = count_files(tree_folder)
+    assert 40 <= written < 402, "killed mid-extraction"
+    assert not os.path.exists(os.path.join(tree_folder, MARKER_NAME))
+    assert not PackageTree(storage, "scorm", sha1_of(zip_path)).is_complete()
+
+    with open(zip_path, "rb") as handle:
+        received = receive_package(handle, "big.zip", storage, {"LOCATION": "scorm", "EXTRACT_WORKERS": 2})
+    assert received.sha1 == sha1_of(zip_path)
+    assert_tree_matches_zip(storage, zip_path)
+    assert count_files(tree_folder) == 402 + 1  # every member once, and the marker
+
+
+def test_process_killed_while_storing_the_zip_then_the_upload_is_retried(tmp_path, storage):
+    zip_path = big_zip(tmp_path / "big.zip", members=20)
+    tree = PackageTree(storage, "scorm", sha1_of(zip_path))
+    storage.save(tree.zip_name, ContentFile(zip_path.read_bytes()[:1000]))  # what a kill mid-write leaves
+    with open(zip_path, "rb") as handle:
+        receive_package(handle, "big.zip", storage, {"LOCATION": "scorm"})
+    with storage.open(tree.zip_name, "rb") as handle:
+        assert handle.read() == zip_path.read_bytes()
