@@ -2,18 +2,21 @@
 
 Nothing is written to storage until every check has passed, and memory never grows with the size of
 the package or of its largest file: bytes move `Limits.chunk_size` at a time, by at most
-`Limits.workers` threads.
+`Limits.workers` threads sharing one open zip. Many files cost one list of members and one central
+directory, never a task or a zip handle per file.
 """
 import hashlib
 import lzma
 import os
 import posixpath
+import shutil
 import stat
 import struct
 import tempfile
 import threading
 import zipfile
 import zlib
+from collections import deque
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -466,27 +469,31 @@ def _read_manifest_file(path, limits):
 # ---------------------------------------------------------------------------------------------- extraction
 
 
-class _ZipHandles:
-    """One ZipFile per worker thread, so threads never share a file position; all closed together."""
+class _SharedArchive:
+    """One ZipFile read by every extraction thread: one central directory in memory, whatever the workers.
+
+    zipfile gives each opened member a file position of its own, and its reads take the archive's lock
+    to seek and read, so threads can stream different members at once. Opening and closing a member
+    also count the archive's open readers, without a lock: those two steps are serialized here.
+    """
 
     def __init__(self, path):
-        self.path = path
-        self._local = threading.local()
-        self._opened = []
+        self._archive = zipfile.ZipFile(path)
         self._lock = threading.Lock()
 
-    def get(self):
-        archive = getattr(self._local, "archive", None)
-        if archive is None:
-            archive = zipfile.ZipFile(self.path)
-            self._local.archive = archive
+    @contextmanager
+    def open(self, member):
+        """The decompressed stream of a member; its CRC and size are verified when it is read to the end."""
+        with self._lock:
+            stream = self._archive.open(member.zip_name)
+        try:
+            yield stream
+        finally:
             with self._lock:
-                self._opened.append(archive)
-        return archive
+                stream.close()
 
     def close(self):
-        for archive in self._opened:
-            archive.close()
+        self._archive.close()
 
 
 def _member_file(stream, name, size, chunk_size):
@@ -499,26 +506,150 @@ def _member_file(stream, name, size, chunk_size):
     return member_file
 
 
-def _save_member(handles, tree, member, chunk_size):
-    """Stream one member into storage under its tree name, replacing what an interrupted attempt left there.
+class _StorageWriter:
+    """Members saved through the storage API: object stores (S3...) and storages with a save of their own.
 
-    Storages that never overwrite (FileSystemStorage) save beside an existing file under another name:
-    then the leftover is deleted and the member written again.
+    Each save is a network round trip on an object store, so EXTRACT_WORKERS of them overlap.
     """
-    archive = handles.get()
-    name = tree.name_of(member.path)
-    for attempt in range(2):
+
+    def __init__(self, tree, limits):
+        self.tree = tree
+        self.chunk_size = limits.chunk_size
+        self.workers = max(1, limits.workers)
+
+    def prepare(self, members):
+        """Nothing to prepare: storages create what they need on save."""
+
+    def write(self, archive, member):
+        """Save one member under its tree name, replacing what an interrupted attempt left there.
+
+        Storages that never overwrite (FileSystemStorage) save beside an existing file under another name:
+        then the leftover is deleted and the member written again.
+        """
+        storage = self.tree.storage
+        name = self.tree.name_of(member.path)
+        for attempt in range(2):
+            with archive.open(member) as stream:
+                saved = storage.save(name, _member_file(stream, name, member.size, self.chunk_size))
+            if saved == name:
+                return
+            storage.delete(saved)
+            if attempt == 0:
+                storage.delete(name)
+        # Another extraction of the same bytes wrote this file meanwhile: its content is the same.
+
+
+class _LocalWriter:
+    """Members written straight into the files of a FileSystemStorage, as its save would, minus its overhead.
+
+    Storage.save costs about 0.3 ms of Python per file (name checks, exists(), folders, lock, chmod): the
+    bulk of the time for a package of many small files. Here every folder is made once, up front, and each
+    file is opened, truncated (an interrupted attempt's leftover is overwritten) and written. The storage's
+    file and folder permission modes are honoured. The work is CPU and kernel time, so there are no more
+    threads than cores.
+    """
+
+    def __init__(self, root, storage, limits):
+        self.root = root
+        self.file_mode = storage.file_permissions_mode
+        self.folder_mode = storage.directory_permissions_mode
+        self.chunk_size = limits.chunk_size
+        self.workers = max(1, min(limits.workers, os.cpu_count() or 1))
+
+    def _local_path(self, relative_path):
+        return os.path.join(self.root, *relative_path.split("/"))
+
+    def prepare(self, members):
+        """Create the tree's folder and every folder below it that a member needs, parents first."""
+        folders = {""}
+        for member in members:
+            folder = posixpath.dirname(member.path)
+            while folder not in folders:
+                folders.add(folder)
+                folder = posixpath.dirname(folder)
+        for folder in sorted(folders):
+            _make_folder(self._local_path(folder) if folder else self.root, self.folder_mode)
+
+    def write(self, archive, member):
+        with archive.open(member) as stream, open(self._local_path(member.path), "wb") as target:
+            shutil.copyfileobj(stream, target, self.chunk_size)
+            if self.file_mode is not None:
+                os.fchmod(target.fileno(), self.file_mode)
+
+
+def _make_folder(path, mode):
+    """Create a folder and its missing parents; the ones created get `mode` when set (chmod: umask would trim it)."""
+    if os.path.isdir(path):
+        return
+    parent = os.path.dirname(path)
+    if parent != path:
+        _make_folder(parent, mode)
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        return  # made meanwhile by another extraction of the same bytes
+    if mode is not None:
+        os.chmod(path, mode)
+
+
+def _local_root(tree):
+    """The tree's folder on local disk when its storage is a FileSystemStorage saving the standard way, else None.
+
+    A storage without local paths (object stores) or with a save of its own keeps going through its API.
+    """
+    from django.core.files.storage import FileSystemStorage, Storage  # pylint: disable=import-outside-toplevel
+
+    storage = tree.storage
+    standard_save = (
+        getattr(storage.save, "__func__", None) is Storage.save
+        and getattr(storage._save, "__func__", None) is FileSystemStorage._save  # pylint: disable=protected-access
+    )
+    if not standard_save:
+        return None
+    try:
+        return storage.path(tree.prefix)
+    except NotImplementedError:
+        return None
+
+
+def _writer_for(tree, limits):
+    root = _local_root(tree)
+    if root is None:
+        return _StorageWriter(tree, limits)
+    return _LocalWriter(root, tree.storage, limits)
+
+
+def _drain(archive, writer, queue, stop):
+    """Write members taken from the shared queue until it is empty or another worker failed."""
+    while not stop.is_set():
         try:
-            with archive.open(member.zip_name) as stream:
-                saved = tree.storage.save(name, _member_file(stream, name, member.size, chunk_size))
+            member = queue.popleft()
+        except IndexError:
+            return
+        try:
+            writer.write(archive, member)
         except MEMBER_DATA_ERRORS as error:
             raise PackageError("corrupt", path=member.zip_name) from error
-        if saved == name:
-            return
-        tree.storage.delete(saved)
-        if attempt == 0:
-            tree.storage.delete(name)
-    # Another extraction of the same bytes wrote this file meanwhile: its content is the same.
+
+
+def _write_members(archive, writer, members):
+    """Every member through `writer`, by `writer.workers` threads pulling from one queue; raise the first failure.
+
+    Memory stays at one chunk per worker whatever the number of members: there is one task per worker,
+    not one per member. A damaged member is preferred over other failures, as it decides the cleanup.
+    """
+    queue = deque(members)  # popleft is atomic: the workers share it without a lock
+    stop = threading.Event()
+    if writer.workers == 1:
+        _drain(archive, writer, queue, stop)
+        return
+    with ThreadPoolExecutor(max_workers=writer.workers, thread_name_prefix="scorm-extract") as pool:
+        futures = [pool.submit(_drain, archive, writer, queue, stop) for _ in range(writer.workers)]
+        wait(futures, return_when=FIRST_EXCEPTION)
+        stop.set()
+    failures = [future.exception() for future in futures if future.exception() is not None]
+    if failures:
+        raise next((failure for failure in failures if isinstance(failure, PackageError)), failures[0])
 
 
 def extract_package(spooled, checked, tree, limits):
@@ -530,19 +661,14 @@ def extract_package(spooled, checked, tree, limits):
     """
     if tree.is_complete():
         return
-    handles = _ZipHandles(spooled.path)
+    writer = _writer_for(tree, limits)
+    archive = _SharedArchive(spooled.path)
     try:
-        with ThreadPoolExecutor(max_workers=max(1, limits.workers), thread_name_prefix="scorm-extract") as pool:
-            futures = [pool.submit(_save_member, handles, tree, member, limits.chunk_size)
-                       for member in checked.members]
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            for future in pending:
-                future.cancel()
-            failures = [future.exception() for future in done if future.exception() is not None]
+        writer.prepare(checked.members)
+        _write_members(archive, writer, checked.members)
+    except PackageError:
+        tree.delete()
+        raise
     finally:
-        handles.close()
-    if failures:
-        if isinstance(failures[0], PackageError):
-            tree.delete()
-        raise failures[0]
+        archive.close()
     tree.mark_complete(len(checked.members), sum(member.size for member in checked.members))
