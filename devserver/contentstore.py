@@ -14,61 +14,18 @@ import tempfile
 from datetime import datetime, timezone
 
 from opaque_keys.edx.keys import AssetKey
-from opaque_keys.edx.locator import AssetLocator
 
-STREAM_DATA_CHUNK_SIZE = 1024 * 1024  # what find(as_stream=True) yields at a time
+# The value classes of the platform slice are the contract fake's own: the same contract, stored on disk here.
+from tests.fake_platform import (  # noqa: F401  (re-exported under the platform's module names)
+    STREAM_DATA_CHUNK_SIZE,
+    NotFoundError,
+    StaticContent,
+    StaticContentStream,
+)
+
 ASSET_FOLDER = "asset"
 ATTRIBUTES_FOLDER = "asset-attributes"
 UNSAFE_NAMES = {"", ".", ".."}
-
-
-class NotFoundError(Exception):
-    """xmodule.exceptions.NotFoundError: the asset does not exist."""
-
-
-class StaticContent:
-    """xmodule.contentstore.content.StaticContent: an asset and its attributes; ``data`` may be chunks."""
-
-    def __init__(self, loc, name, content_type, data, last_modified_at=None, thumbnail_location=None,
-                 import_path=None, length=None, locked=False, content_digest=None):
-        self.location = loc
-        self.name = name
-        self.content_type = content_type
-        self._data = data
-        self.length = length
-        self.last_modified_at = last_modified_at
-        self.thumbnail_location = thumbnail_location
-        self.import_path = import_path
-        self.locked = locked
-        self.content_digest = content_digest
-
-    @property
-    def data(self):
-        return self._data
-
-    @staticmethod
-    def compute_location(course_key, path, revision=None, is_thumbnail=False):  # pylint: disable=unused-argument
-        """The asset key of ``path`` in the course: slashes become underscores, as on the platform."""
-        block_id = AssetLocator.clean_keeping_underscores(path.replace("/", "_"))
-        return course_key.make_asset_key("thumbnail" if is_thumbnail else "asset", block_id).for_branch(None)
-
-    def stream_data(self):
-        yield self._data
-
-
-class StaticContentStream(StaticContent):
-    """What ``find(..., as_stream=True)`` returns: no ``data``; ``stream_data()`` yields chunks; close it after."""
-
-    def __init__(self, loc, name, content_type, stream, **attributes):
-        super().__init__(loc, name, content_type, None, **attributes)
-        self._stream = stream
-
-    def stream_data(self):
-        while chunk := self._stream.read(STREAM_DATA_CHUNK_SIZE):
-            yield chunk
-
-    def close(self):
-        self._stream.close()
 
 
 def _chunks(data):

@@ -6,33 +6,12 @@ the platform, ``get_items`` reads only ``draft_only`` or ``published_only`` and 
 of mirrored zips and the ``scorm_packages`` command read.
 """
 import contextlib
-from dataclasses import dataclass
+
+from tests.fake_platform import CourseSummary, ModuleStoreEnum, UnsupportedRevisionError  # noqa: F401
 
 from .scenario_blocks import all_scenarios, blocks_of_scenario
 
-
-class ModuleStoreEnum:
-    """The constants of xmodule.modulestore.ModuleStoreEnum used here, with the platform's values."""
-
-    class RevisionOption:
-        draft_preferred = "rev-opt-draft-preferred"
-        draft_only = "rev-opt-draft-only"
-        published_only = "rev-opt-published-only"
-        all = "rev-opt-all"
-
-
-class UnsupportedRevisionError(ValueError):
-    """xmodule.modulestore.draft_and_published.UnsupportedRevisionError."""
-
-
 READABLE_REVISIONS = (ModuleStoreEnum.RevisionOption.draft_only, ModuleStoreEnum.RevisionOption.published_only)
-
-
-@dataclass(frozen=True)
-class CourseSummary:
-    """What get_course_summaries yields: the course key as ``id``."""
-
-    id: object
 
 
 class WorkbenchModuleStore:
