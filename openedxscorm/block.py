@@ -8,11 +8,14 @@ from xblock.core import XBlock
 from xblock.fields import Dict, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from . import compat, delivery, mirror, olx, permissions, rehydrate, upload
+from . import compat, delivery, legacy, mirror, olx, permissions, rehydrate, upload
 from .errors import ScormError, render_stored
+from .events import TrackingMixin
+from .legacy import LegacyFieldsMixin
 from .paths import safe_request_path
 from .player import ScormPlayerMixin
 from .settings import BLOCK_SETTINGS_KEY, django_block_settings, merged_settings
+from .staff import ScormStaffMixin
 from .trees import PackageTree, get_storage
 
 log = logging.getLogger(__name__)
@@ -27,7 +30,7 @@ def _(text):
 
 
 @XBlock.wants("settings", "user", "i18n")
-class ScormXBlock(ScormPlayerMixin, XBlock):
+class ScormXBlock(LegacyFieldsMixin, ScormStaffMixin, TrackingMixin, ScormPlayerMixin, XBlock):
     """Plays an uploaded SCORM 1.2 or 2004 package in an iframe, serving its files from storage."""
 
     block_settings_key = BLOCK_SETTINGS_KEY
@@ -66,23 +69,23 @@ class ScormXBlock(ScormPlayerMixin, XBlock):
         return service.gettext(text) if service is not None else text
 
     def package_tree(self, settings=None):
-        """The content-addressed tree of the current package (no storage call)."""
+        """The content-addressed tree of the current package (no storage call); openedx-scorm-xblock's own tree
+        for a block uploaded with it (found once, then cached)."""
         settings = settings or self.block_settings()
+        if legacy.is_legacy(self):
+            return legacy.package_tree(self, get_storage(self, settings), settings["LOCATION"])
         return PackageTree(get_storage(self, settings), settings["LOCATION"], self.package_sha1)
 
     def launch_items(self):
         """Launchable items of the package in manifest order."""
-        from .manifest import Manifest  # pylint: disable=import-outside-toplevel
-
-        if not self.package_manifest:
-            return []
-        return Manifest.from_dict(self.package_manifest).launchable_items()
+        manifest = self.manifest()
+        return manifest.launchable_items() if manifest else []
 
     def launch_url(self, item, settings):
         """URL of an item's launch file: the same-origin asset handler, or storage.url() when proxying is off."""
         path, _sep, query = item.launch_url.partition("?")
         if settings["PROXY_ASSETS_LMS"]:
-            return self.runtime.handler_url(self, "assets_proxy", f"{self.package_sha1}/{path}", query=query)
+            return self.runtime.handler_url(self, "assets_proxy", f"{self.served_sha1()}/{path}", query=query)
         tree = self.package_tree(settings)
         url = tree.storage.url(tree.name_of(path))
         return f"{url}{'&' if '?' in url else '?'}{query}" if query else url
@@ -111,7 +114,8 @@ class ScormXBlock(ScormPlayerMixin, XBlock):
                                              i18n_service=self.runtime.service(self, "i18n"))
 
     def notices_text(self):
-        return [render_stored(notice, self.gettext) for notice in self.package_notices]
+        return ([render_stored(notice, self.gettext) for notice in self.package_notices]
+                + [notice.render(self.gettext) for notice in self.sequencing_notices()])
 
     # ---- views -----------------------------------------------------------------------------------------------
 
@@ -134,6 +138,7 @@ class ScormXBlock(ScormPlayerMixin, XBlock):
         fragment.add_css(loader.load_unicode("static/css/scorm.css"))
         fragment.add_javascript(loader.load_unicode("static/js/student.js"))
         fragment.initialize_js("ScormStudentView")
+        self.add_staff_panel(fragment)
         return fragment
 
     def author_view(self, context=None):
@@ -200,7 +205,7 @@ class ScormXBlock(ScormPlayerMixin, XBlock):
         if request.method not in ("GET", "HEAD"):
             return Response(status=405)
         sha1, _sep, path = suffix.partition("/")
-        relative_path = safe_request_path(path) if sha1 == self.package_sha1 and sha1 else None
+        relative_path = safe_request_path(path) if sha1 == self.served_sha1() and sha1 else None
         if relative_path is None:
             return Response(status=404, content_type="text/plain", body=b"Not found")
         settings = self.block_settings()
@@ -232,7 +237,7 @@ class ScormXBlock(ScormPlayerMixin, XBlock):
     @classmethod
     def parse_xml(cls, node, runtime, keys):
         """Import the fields, and extract a bundled zip into its content-addressed tree."""
-        travel = olx.take_travel_attributes(node)
+        travel = {**legacy.take_travel_attributes(node), **olx.take_travel_attributes(node)}
         block = super().parse_xml(node, runtime, keys)
         resources_fs = getattr(runtime, "resources_fs", None)
         relative_path = olx.bundled_zip(resources_fs, travel)
@@ -251,6 +256,7 @@ class ScormXBlock(ScormPlayerMixin, XBlock):
             log.warning("SCORM package %s of %s not imported: %s", relative_path, self.scope_ids.usage_id, refusal)
             return
         kept = {"package_filename": self.package_filename, "package_uploaded_at": self.package_uploaded_at}
+        kept = {name: value or legacy.kept_package_fields(self).get(name) for name, value in kept.items()}
         for name, value in received.fields.items():
             setattr(self, name, kept.get(name) or value)
 

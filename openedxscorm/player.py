@@ -8,15 +8,24 @@ parents, finds the API of its own block, so several SCORM blocks on a page keep 
 import json
 import logging
 import time
+from urllib.parse import urlencode
 
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Scope, String
 
-from . import scoring, vendor
+from . import rollup, scoring, vendor
 from .launch_settings import launch_settings, standard_of_version, writable_patterns
-from .runtime import CommitRejected, apply_commit, derive, finish_session, initial_values, start_session
+from .manifest import Manifest
+from .navigation import states as per_sco
+from .navigation.progress import learner_progress
+from .navigation.requests import parse_request
+from .navigation.toc import toc_entries
+from .runtime import CommitRejected, apply_commit, finish_session, initial_values, start_session
+from .sequencing import NavigationResult, resolve_request, unsupported_elements
+from .sequencing.navigation import NAVIGATION_REFUSALS, choosable
+from .sequencing.notices import SequencingNotice
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +38,11 @@ MODES = {
     True: {"mode": "browse", "credit": False},  # Studio preview: try the package, nothing is recorded
 }
 PREVIEW_PARAMETER = "preview"
+SCO_PARAMETER = "sco"  # which SCO a commit belongs to
+NAV_PARAMETER = "nav"  # a navigation request, in the adl.nav.request vocabulary
+FROM_PARAMETER = "from"  # the SCO the learner navigates from
+# hideLMSUI value -> the player control it hides
+HIDDEN_CONTROLS = {"continue": "next", "previous": "previous"}
 COMMIT_FORM_FIELD = "commit"  # sendBeacon posts the commit's JSON in this form field, beside csrfmiddlewaretoken
 # A commit names nothing but its own changes: a learner, block or SCO named in it is refused, not ignored.
 COMMIT_KEYS = frozenset({"seq", "changes", "terminate"})
@@ -43,6 +57,11 @@ def _(text):
 
 def _is_preview(request):
     return request.GET.get(PREVIEW_PARAMETER) == "1"
+
+
+def _query(**params):
+    """A query string of the non-empty parameters."""
+    return urlencode({name: value for name, value in params.items() if value})
 
 
 class ScormPlayerMixin(CompletableXBlockMixin):
@@ -63,12 +82,23 @@ class ScormPlayerMixin(CompletableXBlockMixin):
                 {"display_name": _("The learner ends a session (packages that never report a status)"),
                  "value": scoring.COMPLETION_ON_TERMINATE}],
         help=_("When the learner's work on this component counts as complete."))
-    scorm_state = Dict(help="The learner's SCORM run-time state (openedxscorm/runtime/state.py).", default={},
-                       scope=Scope.user_state)
+    score_method = String(
+        display_name=_("Score of a package with several SCOs"), default=rollup.SCORE_AVERAGE, scope=Scope.settings,
+        values=[{"display_name": _("Average of the SCOs' scores"), "value": rollup.SCORE_AVERAGE},
+                {"display_name": _("Highest SCO score"), "value": rollup.SCORE_HIGHEST},
+                {"display_name": _("Sum of the SCOs' points"), "value": rollup.SCORE_SUM},
+                {"display_name": _("Share of SCOs passed"), "value": rollup.SCORE_PASSED}],
+        help=_("How the SCOs' scores make the component's grade, unless the package defines its own rollup."))
+    scorm_state = Dict(help="The learner's run-time state of the first SCO (openedxscorm/runtime/state.py).",
+                       default={}, scope=Scope.user_state)
+    sco_states = Dict(help="The learner's run-time states of the other SCOs, by item identifier.", default={},
+                      scope=Scope.user_state)
+    sco_current = String(help="Identifier of the SCO the learner last launched.", default="",
+                         scope=Scope.user_state)
     last_grade = Dict(help="The grade last published for the learner: value and max_value.", default={},
                       scope=Scope.user_state)
 
-    # ---- grading ---------------------------------------------------------------------------------------------
+    # ---- package and per-SCO state -----------------------------------------------------------------------------
 
     def max_score(self):
         return self.weight if self.has_score else None
@@ -76,32 +106,53 @@ class ScormPlayerMixin(CompletableXBlockMixin):
     def runtime_standard(self):
         return standard_of_version(self.scorm_version)
 
-    def item_settings(self, standard):
-        """Launch settings of the first launchable item (mastery score, thresholds, launch data)."""
+    def manifest(self):
+        return Manifest.from_dict(self.package_manifest) if self.package_manifest else None
+
+    def first_sco_id(self, items):
+        return items[0].identifier if items else ""
+
+    def sco_state(self, items, identifier):
+        return per_sco.state_of(self.first_sco_id(items), self.scorm_state, self.sco_states, identifier)
+
+    def store_sco_state(self, items, identifier, state):
+        self.scorm_state, self.sco_states = per_sco.with_state(
+            self.first_sco_id(items), self.scorm_state, self.sco_states, identifier, state)
+
+    def item_settings(self, standard, item=None):
+        """Launch settings of an item (the first launchable one by default): mastery score, thresholds..."""
         items = self.launch_items()
-        return launch_settings(standard, items[0]) if items else {}
+        item = item or (items[0] if items else None)
+        return launch_settings(standard, item) if item else {}
 
-    def derived(self, standard, state, credit=True):
-        item = self.item_settings(standard)
-        return derive(standard, state, mastery_score=item.get("mastery_score"),
-                      scaled_passing_score=item.get("scaled_passing_score"),
-                      completion_threshold=item.get("completion_threshold"), credit=credit)
+    def progress(self, standard, overrides=None):
+        """The learner's Progress, with `overrides` ({identifier: state}) in place of stored states."""
+        items, overrides = self.launch_items(), overrides or {}
+        return learner_progress(
+            self.manifest(), standard,
+            lambda identifier: overrides[identifier] if identifier in overrides else self.sco_state(items, identifier),
+            completion_on=self.completion_on, score_method=self.score_method)
 
-    def outcome_of(self, standard, state):
-        derived = self.derived(standard, state)
-        return derived, scoring.outcome(derived, completion_on=self.completion_on,
-                                        sessions=(state or {}).get("sessions", 0))
+    def sequencing_notices(self):
+        """What the package asks of sequencing that the player ignores: a notice for the author."""
+        manifest = self.manifest()
+        if manifest is None or self.runtime_standard() is None:
+            return []
+        from .sequencing import build_tree  # pylint: disable=import-outside-toplevel
 
-    def publish_outcome(self, standard, before, after):
-        """Publish the grade when score or success changed, and the completion when it grew."""
-        derived_before, old = self.outcome_of(standard, before)
-        derived_after, new = self.outcome_of(standard, after)
-        changed = (derived_before["score"], derived_before["success"]) != (derived_after["score"],
-                                                                          derived_after["success"])
-        if self.has_score and new.grade is not None and changed:
+        ignored = unsupported_elements(build_tree(manifest))
+        return [SequencingNotice("sequencing_unsupported", elements=", ".join(ignored))] if ignored else []
+
+    # ---- grading ---------------------------------------------------------------------------------------------
+
+    def publish_outcome(self, before, after):
+        """Publish the block's grade when it changed, and its completion when it grew (Progress before/after)."""
+        old, new = before.outcome, after.outcome
+        if self.has_score and new.grade is not None:
             grade = {"value": new.grade * self.weight, "max_value": self.weight}
-            self.runtime.publish(self, "grade", grade)
-            self.last_grade = grade
+            if grade != self.last_grade or old.grade != new.grade:
+                self.runtime.publish(self, "grade", grade)
+                self.last_grade = grade
         if new.completion > old.completion:
             self.emit_completion(new.completion)
 
@@ -122,6 +173,10 @@ class ScormPlayerMixin(CompletableXBlockMixin):
             if form["completion_on"] not in scoring.COMPLETION_ON_CHOICES:
                 return {}, self.gettext("Choose when the component counts as complete.")
             options["completion_on"] = form["completion_on"]
+        if "score_method" in form:
+            if form["score_method"] not in rollup.SCORE_METHOD_CHOICES:
+                return {}, self.gettext("Choose how the SCOs' scores make the grade.")
+            options["score_method"] = form["score_method"]
         return options, None
 
     # ---- learner -----------------------------------------------------------------------------------------------
@@ -140,11 +195,34 @@ class ScormPlayerMixin(CompletableXBlockMixin):
     def launcher_url(self, preview=False):
         return self.runtime.handler_url(self, "launcher", query=f"{PREVIEW_PARAMETER}=1" if preview else "")
 
+    def choose_sco(self, request, items, progress):
+        """(item to launch, refusal code or None) for the launcher request: its navigation request resolved
+        against the sequencing rules, else the SCO last launched, else where sequencing starts."""
+        by_id = {item.identifier: item for item in items}
+        current = request.GET.get(FROM_PARAMETER) or self.sco_current
+        current = current if current in by_id else None
+        nav = parse_request(request.GET.get(NAV_PARAMETER))
+        result = NavigationResult(current)
+        if nav is not None and not nav.ending:
+            result = resolve_request(progress.evaluation, nav.kind, current, nav.target)
+        elif current is None:
+            result = resolve_request(progress.evaluation, "start")
+        target = result.target if result.target in by_id else current
+        return by_id.get(target) or items[0], result.refusal
+
+    def close_other_sessions(self, standard, items, keep, now):
+        """A SCO left without Terminate (tab closed, crash) has its session ended before another one starts."""
+        for item in items:
+            state = self.sco_state(items, item.identifier)
+            if item.identifier != keep and state.get("session"):
+                self.store_sco_state(items, item.identifier, finish_session(standard, state, now=now))
+
     # ---- handlers ----------------------------------------------------------------------------------------------
 
     @XBlock.handler
     def launcher(self, request, suffix=""):  # pylint: disable=unused-argument
-        """The page the block's iframe loads: the browser API seeded with the learner's values, framing the SCO."""
+        """The page the block's iframe loads: the browser API seeded with one SCO's values, framing that SCO,
+        with the table of contents and next/previous when the package has several SCOs."""
         if request.method not in ("GET", "HEAD"):
             return Response(status=405)
         missing = vendor.missing_files()
@@ -158,14 +236,29 @@ class ScormPlayerMixin(CompletableXBlockMixin):
                             body=self.gettext("No SCORM package has been uploaded to this component yet.").encode())
         preview = _is_preview(request)
         mode = MODES[preview]
-        state = start_session(standard, self.scorm_state, now=time.time())
+        progress = self.progress(standard)
+        item, refusal = self.choose_sco(request, items, progress)
+        now = time.time()
+        state = start_session(standard, self.sco_state(items, item.identifier), now=now)
         if not preview:
-            self.scorm_state = state
+            self.close_other_sessions(standard, items, item.identifier, now)
+            self.store_sco_state(items, item.identifier, state)
+            self.sco_current = item.identifier
         learner_id, learner_name = self.learner_identity()
         values = initial_values(standard, state, learner_id=learner_id, learner_name=learner_name,
-                                credit=mode["credit"], mode=mode["mode"], **self.item_settings(standard))
+                                credit=mode["credit"], mode=mode["mode"], **self.item_settings(standard, item))
+        body = self.render_template("launcher.html", self.launcher_context(
+            standard, items, item, progress, values, state, preview=preview, refusal=refusal))
+        return Response(body=body.encode("utf-8"), content_type="text/html", charset="utf-8",
+                        headerlist=[("Cache-Control", "no-store")])
+
+    def launcher_context(self, standard, items, item, progress, values, state, *, preview, refusal):
+        """What launcher.html shows: the SCO, the TOC entries, the controls, the JSON the API starts from."""
         api = vendor.BROWSER_APIS[standard]
         settings = self.block_settings()
+        preview_query = {PREVIEW_PARAMETER: "1" if preview else ""}
+        controls = self.controls(progress, item)
+        several = len(items) > 1
         launch = {
             "standard": standard,
             "api": {"className": api.class_name, "windowName": api.window_name, "set": api.set_method,
@@ -173,35 +266,85 @@ class ScormPlayerMixin(CompletableXBlockMixin):
             "values": values,
             "writable": writable_patterns(standard),
             "commitUrl": self.runtime.handler_url(self, "scorm_commit",
-                                                  query=f"{PREVIEW_PARAMETER}=1" if preview else ""),
+                                                  query=_query(**preview_query, **{SCO_PARAMETER: item.identifier})),
+            "launcherUrl": self.runtime.handler_url(self, "launcher", query=_query(**preview_query)),
             "lastSeq": state.get("seq", 0),
             "commitField": COMMIT_FORM_FIELD,
+            "sco": item.identifier,
+            "navParameter": NAV_PARAMETER,
+            "fromParameter": FROM_PARAMETER,
+            "navigationUrl": self.runtime.handler_url(self, "sco_navigation", query=_query(
+                **preview_query, **{SCO_PARAMETER: item.identifier})),
         }
-        body = self.render_template("launcher.html", {
+        toc = self.toc(progress, item.identifier) if several else []
+        return {
             "title": self.display_name or self.package_title,
+            "sco_title": item.title,
             "api_script_url": self.runtime.local_resource_url(self, f"{vendor.VENDOR_URI}/{api.script}"),
             "launcher_script_url": self.runtime.local_resource_url(self, "static/js/launcher.js"),
-            "sco_url": self.launch_url(items[0], settings),
+            "launcher_css_url": self.runtime.local_resource_url(self, "static/css/launcher.css"),
+            "sco_url": self.launch_url(item, settings),
             "launch": launch,
+            "toc": toc,
+            "show_nav": several,
+            "can_next": several and controls["next"],
+            "can_previous": several and controls["previous"],
+            "hidden_controls": sorted({HIDDEN_CONTROLS[value] for value in item.presentation
+                                       if value in HIDDEN_CONTROLS}),
+            "refusal": self.gettext(NAVIGATION_REFUSALS[refusal]) if refusal else "",
+        }
+
+    @staticmethod
+    def toc(progress, current):
+        evaluation = progress.evaluation
+        return toc_entries(progress.tree, {identifier: sco["status"] for identifier, sco in progress.scos.items()},
+                           current=current, choosable=lambda activity: choosable(evaluation, activity, current))
+
+    @staticmethod
+    def controls(progress, item):
+        """Whether next and previous lead anywhere from `item` (and are not hidden by its hideLMSUI)."""
+        hidden = {HIDDEN_CONTROLS[value] for value in item.presentation if value in HIDDEN_CONTROLS}
+        return {
+            "next": resolve_request(progress.evaluation, "continue", item.identifier).target is not None
+            and "next" not in hidden,
+            "previous": resolve_request(progress.evaluation, "previous", item.identifier).target is not None
+            and "previous" not in hidden,
+        }
+
+    @XBlock.handler
+    def sco_navigation(self, request, suffix=""):  # pylint: disable=unused-argument
+        """What the player's controls show now, from the SCO in `sco`: each item's status and whether it can be
+        chosen, and whether next and previous lead anywhere. Polled after each stored commit."""
+        standard, items = self.runtime_standard(), self.launch_items()
+        by_id = {item.identifier: item for item in items}
+        item = by_id.get(request.GET.get(SCO_PARAMETER))
+        if standard is None or item is None:
+            return Response(status=404, json_body={"error": "no such SCO"})
+        progress = self.progress(standard)
+        return Response(json_body={
+            "items": {entry["identifier"]: {"status": entry["status"], "label": self.gettext(entry["status_label"]),
+                                            "enabled": entry["enabled"]}
+                      for entry in self.toc(progress, item.identifier) if entry["launchable"]},
+            **self.controls(progress, item),
         })
-        return Response(body=body.encode("utf-8"), content_type="text/html", charset="utf-8",
-                        headerlist=[("Cache-Control", "no-store")])
 
     @XBlock.handler
     def scorm_commit(self, request, suffix=""):  # pylint: disable=unused-argument
-        """Store a commit of the browser API: {seq, changes: [[element, value], ...], terminate}.
+        """Store a commit of the browser API: {seq, changes: [[element, value], ...], terminate}, for the SCO the
+        `sco` query parameter names (the first one without it).
 
         JSON from fetch, or the form a sendBeacon posts while the page goes away. A refused commit changes
         nothing and answers 400 with the element and the reason; a stale or repeated one is ignored."""
         if request.method != "POST":
             return Response(status=405)
-        standard = self.runtime_standard()
+        standard, items = self.runtime_standard(), self.launch_items()
         payload = _commit_payload(request)
-        if standard is None or payload is None:
+        identifier = request.GET.get(SCO_PARAMETER) or self.first_sco_id(items)
+        if standard is None or payload is None or identifier not in {item.identifier for item in items}:
             return Response(status=400, json_body={"result": "rejected", "code": "bad_commit",
                                                    "error": "The commit is malformed."})
         preview = _is_preview(request)
-        before, now = self.scorm_state, time.time()
+        before, now = self.sco_state(items, identifier), time.time()
         try:
             result = apply_commit(standard, before, payload.get("changes"), seq=payload.get("seq"),
                                   limits=self.block_settings(), now=now)
@@ -216,21 +359,33 @@ class ScormPlayerMixin(CompletableXBlockMixin):
         if payload.get("terminate") is True:
             state = finish_session(standard, state, now=now)
         if not preview:
-            self.scorm_state = state
-            self.publish_outcome(standard, before, state)
+            progress_before = self.progress(standard)
+            self.store_sco_state(items, identifier, state)
+            self.publish_outcome(progress_before, self.progress(standard))
         return Response(json_body={"result": "stored", "seq": state["seq"]})
 
     @XBlock.handler
     def learner_state(self, request, suffix=""):  # pylint: disable=unused-argument
-        """The current learner's own state, as the gradebook sees it: status, score, the grade last published."""
-        standard = self.runtime_standard()
-        if standard is None:
+        """The current learner's own state, as the gradebook sees it: the block's status, score and grade, the
+        current SCO's values, and each SCO's status."""
+        standard, items = self.runtime_standard(), self.launch_items()
+        if standard is None or not items:
             return Response(status=404, json_body={"error": "no package"})
-        state = self.scorm_state
-        derived, outcome = self.outcome_of(standard, state)
+        progress = self.progress(standard)
+        current = self.sco_current if self.sco_current in progress.scos else self.first_sco_id(items)
+        sco = progress.scos[current]
+        state = sco["state"]
+        block = progress.outcome
         return Response(json_body={
-            **derived, "completion_fraction": outcome.completion, "grade": self.last_grade or None,
+            **sco["derived"], "completion_fraction": block.completion, "grade": self.last_grade or None,
+            "block": {"grade": block.grade, "completion": block.completion,
+                      "by_sequencing": progress.graded_by_sequencing},
             "entry": state.get("entry"), "sessions": state.get("sessions", 0), "data": state.get("data", {}),
+            "current": current,
+            "scos": {identifier: {"status": entry["status"], "completion": entry["derived"]["completion"],
+                                  "success": entry["derived"]["success"], "score": entry["derived"]["score"],
+                                  "sessions": entry["state"].get("sessions", 0), "data": entry["data"]}
+                     for identifier, entry in progress.scos.items()},
         })
 
 

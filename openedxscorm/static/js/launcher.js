@@ -83,6 +83,7 @@
       if (response.ok) {
         status[body.result === "ignored" ? "ignored" : "stored"] += 1;
         markConfirmed(list);
+        if (body.result === "stored") { refreshControls(); }
         return;
       }
       if (response.status >= 400 && response.status < 500 && body.element) {
@@ -93,6 +94,30 @@
         return;
       }
       throw new Error("HTTP " + response.status);
+    });
+  }
+
+  /* The TOC's statuses and what can be chosen, next and previous, as the server sees them after a commit. */
+  function refreshControls() {
+    if (!launch.navigationUrl || !document.querySelector(".scorm-bar [data-nav], .scorm-toc-item")) { return; }
+    status.inFlight += 1;
+    fetch(launch.navigationUrl, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (navigation) {
+      if (!navigation) { return; }
+      document.querySelectorAll(".scorm-toc-item").forEach(function (button) {
+        var entry = navigation.items[button.getAttribute("data-nav-target")];
+        if (!entry) { return; }
+        if (entry.enabled) { button.removeAttribute("aria-disabled"); } else { button.setAttribute("aria-disabled", "true"); }
+        button.querySelector(".scorm-toc-status").textContent = entry.label;
+        button.parentNode.setAttribute("data-status", entry.status);
+      });
+      [["next", ".scorm-next"], ["previous", ".scorm-previous"]].forEach(function (pair) {
+        var button = document.querySelector(pair[1]);
+        if (button) { button.disabled = !navigation[pair[0]]; }
+      });
+    }).catch(function () { return null; }).then(function () {
+      status.inFlight -= 1;
     });
   }
 
@@ -159,10 +184,30 @@
   after(names.commit, function (result) {
     if (String(result) === "true") { commit(false); }
   });
+  /* SCORM 2004: the navigation request the SCO left for when it terminates ("" for 1.2 or none). */
+  function pendingNavRequest() {
+    if (launch.standard !== "2004") { return ""; }
+    try {
+      return String(api.GetValue("adl.nav.request") || "");
+    } catch (error) {
+      return "";
+    }
+  }
+
+  var requestAtTerminate = "";
+  var originalTerminate = api[names.terminate];
+  api[names.terminate] = function () {
+    requestAtTerminate = pendingNavRequest();
+    return originalTerminate.apply(api, arguments);
+  };
   after(names.terminate, function (result) {
     if (String(result) === "true" && !terminated) {
       terminated = true;
       commit(true);
+      var request = requestAtTerminate;
+      if (request && request !== "_none_") {
+        window.setTimeout(function () { navigator_.follow(request); }, 0);
+      }
     }
   });
 
@@ -173,4 +218,111 @@
 
   window[names.windowName] = api;
   window.scormPlayer = status;
+
+  /* ---- Navigation between SCOs: the launcher reloads itself for the next SCO, once the current one has
+   * terminated (its own unload handler usually does it; else the player does) and its last commit is answered. */
+  var ENDING_REQUESTS = { exit: true, exitAll: true, suspendAll: true, abandon: true, abandonAll: true };
+  var SETTLE_LIMIT_MS = 5000;
+
+  var navigator_ = {
+    leaving: false,
+    url: function (request) {
+      var url = new URL(launch.launcherUrl, window.location.href);
+      if (request) {
+        url.searchParams.set(launch.navParameter, request);
+        url.searchParams.set(launch.fromParameter, launch.sco);
+      }
+      return url.toString();
+    },
+    /* Unload the SCO, make sure its session ended, wait for the server to answer, then call back. */
+    endSco: function (done) {
+      var frame = document.querySelector(".scorm-content");
+      var finish = function () {
+        if (!terminated) {
+          terminated = true;
+          commit(true);
+        }
+        var started = Date.now();
+        (function settle() {
+          if (status.inFlight === 0 || Date.now() - started > SETTLE_LIMIT_MS) { done(); return; }
+          window.setTimeout(settle, 50);
+        }());
+      };
+      if (!frame || frame.getAttribute("src") === "about:blank") { finish(); return; }
+      frame.addEventListener("load", finish, { once: true });
+      frame.setAttribute("src", "about:blank");
+    },
+    go: function (request) {
+      if (navigator_.leaving) { return; }
+      navigator_.leaving = true;
+      document.body.setAttribute("aria-busy", "true");
+      navigator_.endSco(function () { window.location.assign(navigator_.url(request)); });
+    },
+    /* A request the SCO made at Terminate: leave for another SCO, or show that the learner left. */
+    follow: function (request) {
+      if (ENDING_REQUESTS[request]) {
+        var frame = document.querySelector(".scorm-content");
+        if (frame) { frame.hidden = true; }
+        var ended = document.querySelector(".scorm-ended");
+        if (ended) { ended.hidden = false; }
+        return;
+      }
+      navigator_.go(request);
+    }
+  };
+  window.scormPlayer.navigate = navigator_.go;
+
+  function setUpControls() {
+    document.querySelectorAll("[data-nav]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var request = button.getAttribute("data-nav");
+        navigator_.go(request === "resume" ? "" : request);
+      });
+    });
+    var items = Array.prototype.slice.call(document.querySelectorAll(".scorm-toc-item"));
+    items.forEach(function (button, index) {
+      button.addEventListener("click", function () {
+        if (button.getAttribute("aria-disabled") === "true" || button.hasAttribute("aria-current")) { return; }
+        navigator_.go("{target=" + button.getAttribute("data-nav-target") + "}choice");
+      });
+      button.addEventListener("keydown", function (event) {
+        var moves = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: items.length - 1 };
+        if (!(event.key in moves)) { return; }
+        var next = items[Math.max(0, Math.min(items.length - 1, moves[event.key]))];
+        event.preventDefault();
+        next.focus();
+      });
+    });
+    var toggle = document.querySelector(".scorm-toc-toggle");
+    var toc = document.getElementById("scorm-toc");
+    if (toggle && toc) {
+      var setOpen = function (open) {
+        toc.hidden = !open;
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      };
+      setOpen(!window.matchMedia("(max-width: 600px)").matches);
+      toggle.addEventListener("click", function () { setOpen(toc.hidden); });
+    }
+    var fullscreen = document.querySelector(".scorm-fullscreen");
+    if (fullscreen) {
+      if (!document.fullscreenEnabled) {
+        fullscreen.hidden = true;
+      } else {
+        fullscreen.addEventListener("click", function () {
+          var request = document.fullscreenElement ? document.exitFullscreen() :
+            document.documentElement.requestFullscreen();
+          if (request && request.catch) { request.catch(function () { return null; }); }
+        });
+        document.addEventListener("fullscreenchange", function () {
+          fullscreen.setAttribute("aria-pressed", document.fullscreenElement ? "true" : "false");
+        });
+      }
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUpControls);
+  } else {
+    setUpControls();
+  }
 }());

@@ -1,0 +1,137 @@
+"""Navigation requests against an evaluated tree: start, continue, previous and choice, as far as control
+modes, pre-condition rules and attempt limits allow. Each returns the leaf to deliver, or a refusal code."""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavigationResult:
+    target: str | None  # identifier of the SCO to launch
+    refusal: str | None = None  # code of NAVIGATION_REFUSALS when nothing can be delivered
+
+
+# Refusal code -> English reason (the player shows it; see navigation/messages in the launcher).
+NAVIGATION_REFUSALS = {
+    "flow_disabled": "This content does not allow moving forward or back in order.",
+    "forward_only": "This content does not allow going back.",
+    "choice_disabled": "This content does not allow choosing activities from the list.",
+    "disabled": "This activity is not available yet.",
+    "hidden": "This activity cannot be chosen.",
+    "limit_exceeded": "You have used all the attempts allowed for this activity.",
+    "choice_exit": "You have to finish the current section first.",
+    "end": "There is no activity in that direction.",
+    "unknown_target": "That activity is not part of this content.",
+}
+
+
+def _blocked(evaluation, activity):
+    """Refusal code when `activity` cannot be delivered or entered, else None."""
+    status = evaluation.status(activity)
+    if status.disabled:
+        return "disabled"
+    if status.limit_exceeded:
+        return "limit_exceeded"
+    return None
+
+
+def _first_leaf(evaluation, activity, forward=True):
+    """Flow into `activity`: itself when a leaf, else its first (or last) deliverable descendant by flow."""
+    if not activity.children:
+        return NavigationResult(activity.identifier)
+    if not activity.control["flow"]:
+        return NavigationResult(None, "flow_disabled")
+    children = activity.children if forward else list(reversed(activity.children))
+    for child in children:
+        if evaluation.status(child).skipped:
+            continue
+        refusal = _blocked(evaluation, child)
+        if refusal:
+            return NavigationResult(None, refusal)
+        found = _first_leaf(evaluation, child, forward)
+        if found.target or found.refusal != "end":
+            return found
+    return NavigationResult(None, "end")
+
+
+def _flow(evaluation, current, forward):
+    """The next (or previous) deliverable leaf from `current` in flow order."""
+    node = current
+    while node.parent is not None:
+        parent = node.parent
+        if not parent.control["flow"]:
+            return NavigationResult(None, "flow_disabled")
+        if not forward and parent.control["forwardOnly"]:
+            return NavigationResult(None, "forward_only")
+        siblings = parent.children
+        index = siblings.index(node)
+        candidates = siblings[index + 1:] if forward else list(reversed(siblings[:index]))
+        for sibling in candidates:
+            if evaluation.status(sibling).skipped:
+                continue
+            refusal = _blocked(evaluation, sibling)
+            if refusal:
+                return NavigationResult(None, refusal)
+            found = _first_leaf(evaluation, sibling, forward)
+            if found.target or found.refusal != "end":
+                return found
+        node = parent
+    return NavigationResult(None, "end")
+
+
+def _choice(evaluation, current, target):
+    path = [target, *target.ancestors()]
+    for activity in path:
+        if activity.parent is not None and not activity.parent.control["choice"]:
+            return NavigationResult(None, "choice_disabled")
+        status = evaluation.status(activity)
+        if status.hidden_from_choice:
+            return NavigationResult(None, "hidden")
+        refusal = _blocked(evaluation, activity)
+        if refusal:
+            return NavigationResult(None, refusal)
+    if current is not None and current is not target:
+        order = [activity.identifier for activity in evaluation.root.walk()]
+        backward = order.index(target.identifier) < order.index(current.identifier)
+        target_path = set(map(id, path))
+        for ancestor in current.ancestors():
+            if id(ancestor) in target_path:
+                if backward and ancestor.control["forwardOnly"]:
+                    return NavigationResult(None, "forward_only")
+                break
+            if not ancestor.control["choiceExit"]:
+                return NavigationResult(None, "choice_exit")
+    return _first_leaf(evaluation, target)
+
+
+def _find(root, identifier):
+    return next((activity for activity in root.walk() if activity.identifier == identifier), None)
+
+
+def resolve_request(evaluation, request, current_id=None, target_id=None):
+    """The SCO a navigation request leads to: "start", "continue", "previous" or "choice" (with target_id)."""
+    root = evaluation.root
+    current = _find(root, current_id) if current_id else None
+    if request == "start" or (current is None and request in ("continue", "previous")):
+        return _first_leaf(evaluation, root) if root.control["flow"] else _first_choosable(evaluation, root)
+    if request == "continue":
+        return _flow(evaluation, current, True)
+    if request == "previous":
+        return _flow(evaluation, current, False)
+    if request == "choice":
+        target = _find(root, target_id) if target_id else None
+        return _choice(evaluation, current, target) if target is not None else NavigationResult(
+            None, "unknown_target")
+    return NavigationResult(None, "end")
+
+
+def _first_choosable(evaluation, root):
+    """Without flow at the root, the first leaf a learner may choose (an LMS starts somewhere)."""
+    for activity in root.walk():
+        if not activity.children and activity.launchable and _choice(evaluation, None, activity).target:
+            return NavigationResult(activity.identifier)
+    return NavigationResult(None, "end")
+
+
+def choosable(evaluation, activity, current_id=None):
+    """Whether a choice request for `activity` would deliver something now."""
+    current = _find(evaluation.root, current_id) if current_id else None
+    return _choice(evaluation, current, activity).target is not None

@@ -1,0 +1,173 @@
+"""Multi-SCO packages in the workbench with Chromium: the table of contents, next and previous, per-SCO state
+across a reload, block completion and grade from the rollup, and sequencing rules that forbid a choice."""
+import re
+import uuid
+
+import pytest
+
+from tests.e2e.player import call, find_scenario, handler_url, learner_state, wait_for_state
+
+MINIMUM_CALLS = "RuntimeMinimumCalls_SCORM12.zip"
+FORCED = "SequencingForcedSequential_SCORM20043rdEdition.zip"
+POST_TEST = "SequencingPostTestRollup_SCORM20043rdEdition.zip"
+REMEDIATION = "SequencingSimpleRemediation_SCORM20043rdEdition.zip"
+
+
+def launcher_frame(page):
+    return page.locator("iframe.scorm-player").first.element_handle().content_frame()
+
+
+def current_sco(page, expected=None, timeout=15000):
+    """(launcher frame, SCO frame) once the launcher shows `expected` (any SCO when None) and its SCO loaded."""
+    deadline_script = "expected => { var el = document.getElementById('scorm-launch'); if (!el) return false;" \
+                      " var sco = JSON.parse(el.textContent).sco; return expected ? sco === expected : !!sco; }"
+    page.wait_for_function(
+        "([expected, script]) => { var frame = document.querySelector('iframe.scorm-player');"
+        " var doc = frame && frame.contentDocument; if (!doc || doc.readyState !== 'complete') return false;"
+        " return (new Function('expected', 'return (' + script + ')(expected)')).call(doc.defaultView, expected); }",
+        arg=[expected, deadline_script.replace("document", "this.document")], timeout=timeout)
+    launcher = launcher_frame(page)
+    sco = launcher.wait_for_selector("iframe.scorm-content").content_frame()
+    sco.wait_for_load_state("load")
+    return launcher, sco
+
+
+def sco_id(launcher):
+    return launcher.evaluate("JSON.parse(document.getElementById('scorm-launch').textContent).sco")
+
+
+def open_package(page, workbench, label, learner):
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(f"{find_scenario(workbench, label)}?student={learner}")
+    launcher, sco = current_sco(page)
+    return launcher, sco, handler_url(workbench, launcher, "learner_state")
+
+
+def commit_values(sco, standard, values):
+    names = {"1.2": ("LMSSetValue", "LMSCommit"), "2004": ("SetValue", "Commit")}[standard]
+    for element, value in values:
+        assert call(sco, standard, names[0], element, value)["result"] == "true", element
+    assert call(sco, standard, names[1], "")["result"] == "true"
+
+
+def test_toc_next_previous_state_across_reload_and_completion(workbench, page):
+    learner = f"multi-{uuid.uuid4().hex[:8]}"
+    launcher, sco, state_url = open_package(page, workbench, MINIMUM_CALLS, learner)
+    order = launcher.evaluate("Array.from(document.querySelectorAll('.scorm-toc-item'))"
+                              ".map(b => b.dataset.navTarget)")
+    assert len(order) == 18 and sco_id(launcher) == order[0]
+    assert launcher.locator(".scorm-toc-folder").count() == 4  # folders shown, not launchable
+    assert launcher.locator(".scorm-toc-item[aria-current]").get_attribute("data-nav-target") == order[0]
+
+    commit_values(sco, "1.2", [("cmi.core.lesson_status", "completed"), ("cmi.core.lesson_location", "first")])
+    launcher.click(".scorm-next")
+    launcher, sco = current_sco(page, order[1])
+    first = wait_for_state(state_url, lambda s: s["scos"][order[0]]["sessions"] >= 1)["scos"][order[0]]
+    assert first["status"] == "completed" and first["data"]["cmi.core.lesson_location"] == "first"
+
+    launcher.locator(f".scorm-toc-item[data-nav-target='{order[9]}']").click()  # by the TOC, across a folder
+    launcher, sco = current_sco(page, order[9])
+    launcher.click(".scorm-previous")
+    launcher, sco = current_sco(page, order[8])
+    commit_values(sco, "1.2", [("cmi.core.lesson_location", "ninth")])
+
+    page.reload()  # the learner comes back to the SCO they were in, with its own state
+    launcher, sco = current_sco(page, order[8])
+    assert call(sco, "1.2", "LMSGetValue", "cmi.core.lesson_location")["result"] == "ninth"
+    launcher.locator(f".scorm-toc-item[data-nav-target='{order[0]}']").click()
+    launcher, sco = current_sco(page, order[0])
+    assert call(sco, "1.2", "LMSGetValue", "cmi.core.lesson_location")["result"] == "first"
+    assert learner_state(state_url)["completion_fraction"] < 1.0
+
+    for index, identifier in enumerate(order):  # complete every SCO, moving on with Next
+        launcher, sco = current_sco(page, identifier)
+        commit_values(sco, "1.2", [("cmi.core.lesson_status", "passed"), ("cmi.core.score.raw", "90")])
+        if index + 1 < len(order):
+            launcher.click(".scorm-next")
+    assert launcher.locator(".scorm-next").is_disabled()
+    state = wait_for_state(state_url, lambda s: s["completion_fraction"] == 1.0)
+    assert state["block"]["grade"] == pytest.approx(0.9) and state["grade"]["value"] == pytest.approx(0.9)
+
+
+def test_forced_sequential_choice_waits_for_the_earlier_scos(workbench, page):
+    launcher, sco, state_url = open_package(page, workbench, FORCED, f"forced-{uuid.uuid4().hex[:8]}")
+    order = launcher.evaluate("Array.from(document.querySelectorAll('.scorm-toc-item'))"
+                              ".map(b => b.dataset.navTarget)")
+    second = launcher.locator(f".scorm-toc-item[data-nav-target='{order[1]}']")
+    assert second.get_attribute("aria-disabled") == "true"
+    second.dispatch_event("click")  # refused in the page (Playwright will not click an aria-disabled button)
+    assert sco_id(launcher_frame(page)) == order[0]
+    launcher.evaluate(f"window.scormPlayer.navigate('{{target={order[2]}}}choice')")  # refused by the server too
+    launcher.wait_for_selector(".scorm-refusal", timeout=15000)
+    launcher, sco = current_sco(page)
+    assert sco_id(launcher) == order[0] and launcher.locator(".scorm-refusal").is_visible()
+
+    commit_values(sco, "2004", [("cmi.completion_status", "completed"), ("cmi.success_status", "passed")])
+    launcher.wait_for_selector(f".scorm-toc-item[data-nav-target='{order[1]}']:not([aria-disabled])")
+    assert launcher.locator(f".scorm-toc-item[data-nav-target='{order[2]}']").get_attribute(
+        "aria-disabled") == "true"
+    launcher.locator(f".scorm-toc-item[data-nav-target='{order[1]}']").click()
+    launcher, sco = current_sco(page, order[1])
+    assert wait_for_state(state_url, lambda s: s["scos"][order[0]]["status"] == "passed")
+
+
+def play_in_order(page, launcher, sco, scripts):
+    """Commit each SCO's values (by identifier; none for others) and go on with Next until it is disabled."""
+    visited = []
+    while True:
+        identifier = sco_id(launcher)
+        visited.append(identifier)
+        commit_values(sco, "2004", scripts.get(identifier, [("cmi.completion_status", "completed"),
+                                                            ("cmi.success_status", "passed")]))
+        launcher.wait_for_function("() => window.scormPlayer.inFlight === 0")
+        if launcher.locator(".scorm-next").is_disabled() or len(visited) > 12:
+            return visited
+        launcher.click(".scorm-next")
+        launcher, sco = current_sco(page, None)
+        page.wait_for_function(
+            "last => { var d = document.querySelector('iframe.scorm-player').contentDocument;"
+            " var el = d && d.getElementById('scorm-launch'); return el && JSON.parse(el.textContent).sco !== last; }",
+            arg=identifier)
+        launcher, sco = current_sco(page, None)
+
+
+def test_post_test_rollup_grades_by_the_assessment_only(workbench, page):
+    launcher, sco, state_url = open_package(page, workbench, POST_TEST, f"post-{uuid.uuid4().hex[:8]}")
+    quiz = [("cmi.completion_status", "completed"), ("cmi.success_status", "failed"), ("cmi.score.scaled", "0.6")]
+    visited = play_in_order(page, launcher, sco, {"assessment_item": quiz})
+    assert visited[-1] == "assessment_item" and len(visited) == 5
+    state = wait_for_state(state_url, lambda s: s["completion_fraction"] == 1.0)
+    assert state["block"]["by_sequencing"] and state["block"]["grade"] == pytest.approx(0.6)
+
+
+def test_simple_remediation_rolls_up_the_tests(workbench, page):
+    launcher, sco, state_url = open_package(page, workbench, REMEDIATION, f"remedy-{uuid.uuid4().hex[:8]}")
+    assert launcher.locator(".scorm-toc-item[aria-disabled='true']").count() == 8  # choice="false"
+    passed = [("cmi.completion_status", "completed"), ("cmi.success_status", "passed"), ("cmi.score.scaled", "0.8")]
+    content = [("cmi.completion_status", "completed")]
+    scripts = {name: passed for name in ("test_1", "test_2", "test_3", "test_4")}
+    scripts.update({name: content for name in ("playing_item", "etuqiette_item", "handicapping_item",
+                                               "havingfun_item")})
+    visited = play_in_order(page, launcher, sco, scripts)
+    assert visited[-1] == "test_4" and len(visited) == 8
+    state = wait_for_state(state_url, lambda s: s["completion_fraction"] == 1.0)
+    assert state["block"]["grade"] == pytest.approx(0.8) and re.match(r"^0?\.8", str(state["grade"]["value"]))
+
+
+def test_phone_viewport_keeps_content_and_contents_usable(workbench, chromium):
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        launcher, _sco, _url = open_package(page, workbench, MINIMUM_CALLS, f"phone-{uuid.uuid4().hex[:8]}")
+        frame_box = page.locator("iframe.scorm-player").first.bounding_box()
+        assert frame_box["width"] <= 390 and frame_box["height"] >= 300
+        content_box = launcher.locator("iframe.scorm-content").bounding_box()
+        assert content_box["width"] >= 300 and content_box["height"] >= 200
+        assert launcher.locator("#scorm-toc").is_hidden()  # starts closed on a phone
+        launcher.click(".scorm-toc-toggle")
+        assert launcher.locator("#scorm-toc").is_visible()
+        assert launcher.locator(".scorm-toc-item").nth(3).is_visible()
+        shot = page.screenshot()
+        assert len(shot) > 1000
+    finally:
+        context.close()
