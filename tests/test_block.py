@@ -101,3 +101,14 @@ def test_without_proxy_the_iframe_uses_storage_urls(storage):
     path, _sep, query = item.launch_url.partition("?")
     assert f'src="{storage.url(f"scorm/{block.package_sha1}/{path}")}' in html
     assert query and query.replace("&", "&amp;") in html
+
+
+def test_popup_launch_shows_a_button_with_a_window_spec_instead_of_the_iframe(block):
+    upload(block, VALID, display_name="Golf", popup_on_launch="true", width="800", height="600")
+    assert block.popup_on_launch is True
+    html = block.student_view().content
+    assert "scorm-player" not in html
+    assert 'data-window-features="width=800,height=600,resizable=yes,scrollbars=yes"' in html
+    assert "/handler/launcher" in html
+    block.handle("studio_submit", upload_request(display_name="Golf"))  # the unchecked box turns it off
+    assert block.popup_on_launch is False and "scorm-player" in block.student_view().content

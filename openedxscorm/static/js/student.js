@@ -3,6 +3,16 @@ function ScormStudentView(runtime, element) {
   "use strict";
   var root = element.jquery ? element[0] : element;
   var block = root.querySelector(".scorm-block");
+  var popupButton = root.querySelector(".scorm-popup-button");
+  if (popupButton) {
+    // The pop-up is the block's own launcher page: it hosts the SCORM API, so the package finds it as its parent.
+    popupButton.addEventListener("click", function () {
+      var popup = window.open(popupButton.getAttribute("data-launch-url"),
+                              popupButton.getAttribute("data-window-name"),
+                              popupButton.getAttribute("data-window-features"));
+      if (popup) { popup.focus(); }
+    });
+  }
   if (!block || block.getAttribute("data-state") !== "preparing") { return; }
   var statusUrl = runtime.handlerUrl(element, "package_status");
   var attempts = 0;
@@ -14,8 +24,12 @@ function ScormStudentView(runtime, element) {
       .then(function (status) {
         if (status.state === "ready") {
           var iframe = block.querySelector(".scorm-player");
-          iframe.src = iframe.getAttribute("data-src");
-          iframe.hidden = false;
+          if (iframe) {
+            iframe.src = iframe.getAttribute("data-src");
+            iframe.hidden = false;
+          } else if (popupButton) {
+            popupButton.disabled = false;
+          }
           var message = block.querySelector(".scorm-preparing");
           if (message) { message.remove(); }
         } else if (status.state === "preparing" && attempts < 60) {
