@@ -133,6 +133,7 @@ class ScormXBlock(LegacyFieldsMixin, ScormStaffMixin, TrackingMixin, ScormPlayer
             "iframe_title": self.display_name or self.package_title,
             "width": self.width,
             "height": self.height,
+            "popup": self.popup_on_launch,
         }
         fragment = Fragment(self.render_template("student_view.html", context))
         fragment.add_css(loader.load_unicode("static/css/scorm.css"))
@@ -264,7 +265,7 @@ class ScormXBlock(LegacyFieldsMixin, ScormStaffMixin, TrackingMixin, ScormPlayer
 
     def _display_options(self, form):
         """Validated display fields from the Studio form; a translated error for a bad value."""
-        options = {}
+        options = {"popup_on_launch": form.get("popup_on_launch") == "true"} if "display_name" in form else {}
         if "display_name" in form:
             options["display_name"] = form["display_name"].strip() or self.fields["display_name"].default
         for name in ("width", "height"):
