@@ -46,7 +46,10 @@ def test_script_payloads_in_titles_never_run(workbench, page, tmp_path):
     assert iframe.get_attribute("title") == DISPLAY_NAME_PAYLOAD
     launcher = iframe.content_frame()
     assert launcher.title() == DISPLAY_NAME_PAYLOAD
-    assert_no_script_ran(page, "student view")
+    toc = launcher.wait_for_selector("nav.scorm-toc", state="attached")  # two items: the table of contents shows
+    toc_text = toc.text_content()
+    assert ITEM_PAYLOAD in toc_text and SECOND_ITEM_PAYLOAD in toc_text
+    assert_no_script_ran(page, "student view and table of contents")
 
     page.goto(scenario + "author_view/")
     page.wait_for_selector(".scorm-package-title")
