@@ -58,12 +58,19 @@ quality: requirements ## lint
 bench: venv ## benchmarks: prints name: value lines
 	$(BIN)/python -m bench.run
 
-extract_translations: venv ## build the gettext catalog (openedxscorm/locale/en/LC_MESSAGES/django.po)
-	cd openedxscorm && ../$(BIN)/django-admin makemessages -l en -d django --ignore 'static/vendor/*' --no-location
-	cd openedxscorm && ../$(BIN)/django-admin makemessages -l en -d djangojs --ignore 'static/vendor/*' --no-location
+LANGUAGES := en fr es_419
+TRANSLATED := fr es_419
 
-compile_translations: venv ## compile the .po catalogs into .mo files
+extract_translations: venv ## build the gettext catalogs (openedxscorm/locale/<lang>/LC_MESSAGES/django.po, djangojs.po) from the code, templates and JS
+	cd openedxscorm && ../$(BIN)/django-admin makemessages $(addprefix -l ,$(LANGUAGES)) -d django --ignore 'static/vendor/*' --no-location
+	cd openedxscorm && ../$(BIN)/django-admin makemessages $(addprefix -l ,$(LANGUAGES)) -d djangojs --ignore 'static/vendor/*' --no-location
+
+compile_translations: venv ## compile the catalogs: locale/*/django.mo for Django, translations/*/text.mo for the XBlock i18n service
 	cd openedxscorm && ../$(BIN)/django-admin compilemessages
+	for lang in $(TRANSLATED); do \
+		mkdir -p openedxscorm/translations/$$lang/LC_MESSAGES && \
+		msgfmt --check -o openedxscorm/translations/$$lang/LC_MESSAGES/text.mo openedxscorm/locale/$$lang/LC_MESSAGES/django.po; \
+	done
 
 clean: ## remove the virtualenv and the dev server's data
 	rm -rf $(VENV) var

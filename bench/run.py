@@ -8,9 +8,11 @@ import importlib
 import sys
 
 BENCHMARKS = {
+    "csv_export": "bench.csv_export",
     "extract_local": "bench.extract_local",
     "course_moves": "bench.course_moves",
     "runtime_requests": "bench.runtime_requests",
+    "extract_s3": "bench.extract_s3",
 }
 
 

@@ -9,6 +9,7 @@ from xblock.fields import Dict, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
 from . import compat, delivery, legacy, mirror, olx, permissions, rehydrate, upload
+from .chunked_upload import ChunkedUploadMixin
 from .errors import ScormError, render_stored
 from .events import TrackingMixin
 from .legacy import LegacyFieldsMixin
@@ -30,7 +31,7 @@ def _(text):
 
 
 @XBlock.wants("settings", "user", "i18n")
-class ScormXBlock(LegacyFieldsMixin, ScormStaffMixin, TrackingMixin, ScormPlayerMixin, XBlock):
+class ScormXBlock(LegacyFieldsMixin, ScormStaffMixin, TrackingMixin, ScormPlayerMixin, ChunkedUploadMixin, XBlock):
     """Plays an uploaded SCORM 1.2 or 2004 package in an iframe, serving its files from storage."""
 
     block_settings_key = BLOCK_SETTINGS_KEY

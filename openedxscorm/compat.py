@@ -3,6 +3,8 @@
 Nothing else in the package imports ``xmodule.*`` or ``openedx.*``: outside the platform (tests, the workbench)
 these functions are the whole surface a stand-in has to provide. tests/fake_platform holds the contract fake.
 """
+import json
+
 from opaque_keys.edx.locator import LibraryLocatorV2
 
 SCORM_CATEGORY = "scorm"
@@ -138,3 +140,73 @@ def has_studio_write_access(user_id, course_key):
 
     user = get_user_model().objects.filter(pk=user_id).first()
     return user is not None and bool(platform_has_studio_write_access(user, course_key))
+
+
+# -- learners and their state (staff results) ---------------------------------------------------------------
+
+def student_module_class():
+    """The LMS model holding every learner's user_state of every block (courseware_studentmodule)."""
+    from lms.djangoapps.courseware.models import StudentModule  # pylint: disable=import-outside-toplevel
+
+    return StudentModule
+
+
+def enrollment_class():
+    """The LMS model of course enrollments."""
+    from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-outside-toplevel
+
+    return CourseEnrollment
+
+
+def is_enrolled(user, course_key):
+    """True when the Django user is actively enrolled in the course."""
+    return bool(enrollment_class().is_enrolled(user, course_key))
+
+
+def find_enrolled_learner(course_key, username_or_email):
+    """{id, username, email} of the enrolled learner with this username (exact) or email (any case), else None."""
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+    enrollments = enrollment_class()
+    lookup = "email__iexact" if "@" in username_or_email else "username"
+    user = get_user_model().objects.filter(**{lookup: username_or_email.strip()}).first()
+    if user is None or not enrollments.is_enrolled(user, course_key):
+        return None
+    return {"id": user.pk, "username": user.username, "email": user.email}
+
+
+def _learner_row(module):
+    try:
+        state = json.loads(module.state or "{}")
+    except ValueError:
+        state = {}
+    modified = getattr(module, "modified", None)
+    return {"id": module.student_id, "username": module.student.username, "email": module.student.email,
+            "modified": modified.isoformat() if modified else "", "state": state}
+
+
+def learner_block_states(course_key, usage_key, chunk_size=500):
+    """Every learner's stored state of one block, as {id, username, email, modified, state}, read in chunks so
+    that a large course is never in memory at once."""
+    modules = student_module_class().objects.filter(course_id=course_key, module_state_key=usage_key)
+    rows = modules.select_related("student").order_by("student_id").iterator(chunk_size=chunk_size)
+    return (_learner_row(module) for module in rows)
+
+
+def learner_block_state(course_key, usage_key, user_id):
+    """One learner's stored state of the block ({id, username, email, modified, state}), or None."""
+    module = student_module_class().objects.filter(course_id=course_key, module_state_key=usage_key,
+                                                   student_id=user_id).select_related("student").first()
+    return _learner_row(module) if module is not None else None
+
+
+def replace_learner_block_state(course_key, usage_key, user_id, changes, removed=()):
+    """Overwrite some user_state fields of one learner's block state (and drop others); False when none is stored."""
+    module = student_module_class().objects.filter(course_id=course_key, module_state_key=usage_key,
+                                                   student_id=user_id).first()
+    if module is None:
+        return False
+    state = {name: value for name, value in json.loads(module.state or "{}").items() if name not in removed}
+    module.state = json.dumps({**state, **changes})
+    module.save()
+    return True

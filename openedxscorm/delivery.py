@@ -120,6 +120,10 @@ def open_stored_file(storage, name):
 
 def serve_file(request, tree, relative_path, chunk_size):
     """The response for one file of a package tree: 200, 206, 304, 404 or 416."""
+    from .s3 import is_s3_storage  # pylint: disable=import-outside-toplevel
+
+    if is_s3_storage(tree.storage):
+        return serve_object(request, tree, relative_path, chunk_size)
     name = tree.name_of(relative_path)
     storage = tree.storage
     handle = open_stored_file(storage, name)
@@ -158,4 +162,61 @@ def serve_file(request, tree, relative_path, chunk_size):
         return response
     response.app_iter = iter_file(handle, start, length, chunk_size)
     response.content_length = length  # setting app_iter resets it
+    return response
+
+
+def _forwarded_range(request):
+    """The Range header to send on to an object store: a single byte range on a GET, else None (whole file)."""
+    header = (request.headers.get("Range") or "").strip()
+    if request.method != "GET" or not header:
+        return None
+    match = RANGE_PATTERN.match(header)
+    return header if match and any(match.groups()) else None
+
+
+def _modified_since(request):
+    since = request.headers.get("If-Modified-Since")
+    if not since or request.headers.get("If-None-Match"):
+        return None
+    try:
+        return parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return None
+
+
+def serve_object(request, tree, relative_path, chunk_size):
+    """A file of a tree on S3: one GET (HEAD for HEAD), ranged and conditional at the store, streamed.
+
+    S3 answers the Range itself, so a range of a large file moves only those bytes, and S3 checks
+    If-None-Match/If-Modified-Since against the object's own ETag and Last-Modified, which the response carries.
+    """
+    from .s3 import get_object  # pylint: disable=import-outside-toplevel
+
+    name = tree.name_of(relative_path)
+    stored = get_object(tree.storage, name, byte_range=_forwarded_range(request),
+                        if_none_match=request.headers.get("If-None-Match"),
+                        if_modified_since=_modified_since(request), head=request.method == "HEAD")
+    if stored.status == 404:
+        return Response(status=404, content_type="text/plain", body=b"Not found")
+    headers = {"Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff", "Accept-Ranges": "bytes"}
+    if stored.etag:
+        headers["ETag"] = stored.etag
+    if stored.last_modified is not None:
+        headers["Last-Modified"] = format_datetime(as_utc(stored.last_modified).astimezone(timezone.utc), usegmt=True)
+    if stored.status == 304:
+        return Response(status=304, headerlist=list(headers.items()))
+    if stored.status == 416:
+        headers["Content-Range"] = f"bytes */{stored.size}"
+        return Response(status=416, headerlist=list(headers.items()))
+    response = Response(status=stored.status, content_type=content_type_of(relative_path), charset=None)
+    for key, value in headers.items():
+        response.headers[key] = value
+    if stored.status == 206:
+        response.headers["Content-Range"] = f"bytes {stored.start}-{stored.end}/{stored.size}"
+    length = stored.end - stored.start + 1
+    if stored.body is None:  # HEAD
+        response.content_length = length
+        return response
+    response.app_iter = stored.iter_chunks(chunk_size)
+    response.content_length = length
     return response

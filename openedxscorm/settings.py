@@ -32,6 +32,14 @@ SETTINGS = (
     Setting("MAX_MANIFEST_SIZE", 8 * MIB, "Largest accepted imsmanifest.xml, in bytes."),
     Setting("CHUNK_SIZE", 1 * MIB, "Bytes read and written at a time when receiving, hashing and extracting."),
     Setting("EXTRACT_WORKERS", 8, "Concurrent writes to storage during extraction."),
+    Setting("S3_PART_SIZE", 8 * MIB,
+            "On an S3 storage, members at least this large are sent as multipart uploads of parts this size "
+            "(5 MiB at least); extraction holds at most one part per worker in memory."),
+    Setting("UPLOAD_CHUNK_SIZE", 8 * MIB,
+            "Size of the pieces in which Studio uploads a package (one request each, with Content-Range); keep it "
+            "well below the reverse proxy's body limit. Larger pieces are refused."),
+    Setting("PARTIAL_UPLOAD_TIMEOUT", 24 * 60 * 60,
+            "Seconds after its last piece an unfinished upload is deleted from storage."),
     Setting("REHYDRATE_LOCK_TIMEOUT", 600,
             "Seconds the cache lock that lets a single worker re-extract a missing tree is held at most."),
     Setting("SCORM12_SUSPEND_DATA_LIMIT", 64000,
@@ -40,6 +48,14 @@ SETTINGS = (
     Setting("MAX_STATE_SIZE", 1 * MIB,
             "Largest stored SCORM run-time state per learner and block, in bytes of JSON; a commit that "
             "would exceed it is refused."),
+    Setting("TRACKING_EVENTS_ENABLED", True,
+            "Emit the openedx.xblock.scorm.* tracking events at all (same key as openedx-scorm-xblock)."),
+    Setting("TRACKING_EVENTS", {},
+            "Event short name -> True/False, over the defaults: initialized, scored, completed, passed, failed "
+            "and terminated on, interacted off (it carries learners' answers)."),
+    Setting("TRACKING_INTERACTION_ELEMENTS", None,
+            "fnmatch patterns of the elements whose change emits an interacted event; None for the locations "
+            "and the interactions' learner responses."),
 )
 
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}

@@ -56,7 +56,13 @@ class PackageTree:
         from django.core.cache import cache  # pylint: disable=import-outside-toplevel
         from django.core.files.base import ContentFile  # pylint: disable=import-outside-toplevel
 
+        from .s3 import S3Writer, writes_directly  # pylint: disable=import-outside-toplevel
+
         content = json.dumps({"sha1": self.sha1, "files": file_count, "bytes": total_bytes}, sort_keys=True)
+        if writes_directly(self.storage):  # one PUT, without the HEAD S3Storage.save may send first
+            S3Writer(self.storage, 0).put_bytes(self.marker_name, content.encode("utf-8"))
+            cache.set(self.cache_key, True, COMPLETE_CACHE_SECONDS)
+            return
         saved = self.storage.save(self.marker_name, ContentFile(content.encode("utf-8")))
         if saved != self.marker_name:
             # A storage that never overwrites kept an earlier marker: that one says the same.

@@ -32,11 +32,19 @@ def package_fields(checked, uploaded_at):
     }
 
 
-def store_zip(spooled, tree):
+def store_zip(spooled, tree, part_size=Limits.part_size):
     """Keep the zip beside its tree (streamed), before the tree's marker is written, unless it is there already.
 
-    A zip of another size there was cut short (a killed process): it is replaced, never trusted.
+    On S3 the zip is put straight over whatever is there, one part in memory at a time: an object store never
+    shows a cut-short object, so asking first (a HEAD) would only cost a request. Elsewhere a zip of another
+    size there was cut short (a killed process): it is replaced, never trusted.
     """
+    from .s3 import S3Writer, writes_directly  # pylint: disable=import-outside-toplevel
+
+    if writes_directly(tree.storage):
+        with open(spooled.path, "rb") as handle:
+            S3Writer(tree.storage, part_size).put_stream(tree.zip_name, handle, spooled.size)
+        return
     if tree.storage.exists(tree.zip_name):
         if tree.storage.size(tree.zip_name) == spooled.size:
             return
@@ -57,7 +65,7 @@ def receive_package(fileobj, filename, storage, settings, after_extract=None):
     with spooled_upload(fileobj, filename, limits) as spooled:
         checked = check_package(spooled, limits)
         tree = PackageTree(storage, settings["LOCATION"], spooled.sha1)
-        store_zip(spooled, tree)
+        store_zip(spooled, tree, limits.part_size)
         extract_package(spooled, checked, tree, limits)
         extra_notices = after_extract(spooled) if after_extract else []
     return ReceivedPackage(

@@ -98,7 +98,8 @@ def test_learner_calls_each_handler(settings, block, learner, service, handler):
         assert response.status_code != 403, response.body
     else:
         assert response.status_code == 403
-        expected = "authoring_outside_studio" if service == "lms" else "no_studio_write_access"
+        expected = {permissions.AUTHOR: "authoring_outside_studio" if service == "lms" else "no_studio_write_access",
+                    permissions.STAFF: "staff_only"}[permissions.role_of(handler)]
         assert response.json["code"] == expected
         assert response.json["error"]
         assert snapshot(block) == before

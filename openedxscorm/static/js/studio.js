@@ -36,25 +36,135 @@ function ScormStudioView(runtime, element) {
     }
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
+  // ---- the package, in pieces: each request stays below proxy body limits, and a dropped one is resumed ----
+  var MAX_RETRIES = 6;
+
+  function jsonRequest(method, url, body) {
+    return fetch(url, {
+      method: method, credentials: "same-origin", body: body,
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, body: data };
+      });
+    });
+  }
+
+  function sendPiece(uploadId, blob, start, size, onProgress) {
+    return new Promise(function (resolve, reject) {
+      var request = new XMLHttpRequest();
+      var data = new FormData();
+      data.append("chunk", blob, "chunk");
+      request.open("POST", runtime.handlerUrl(element, "studio_upload_chunk", uploadId));
+      request.setRequestHeader("X-CSRFToken", csrfToken());
+      request.setRequestHeader("Content-Range", "bytes " + start + "-" + (start + blob.size - 1) + "/" + size);
+      request.upload.addEventListener("progress", function (progressEvent) { onProgress(progressEvent.loaded); });
+      request.addEventListener("load", function () {
+        var body = {};
+        try { body = JSON.parse(request.responseText); } catch (ignored) { body = {}; }
+        resolve({ status: request.status, body: body });
+      });
+      request.addEventListener("error", function () { reject(new Error("network")); });
+      request.send(data);
+    });
+  }
+
+  function wait(milliseconds) {
+    return new Promise(function (resolve) { setTimeout(resolve, milliseconds); });
+  }
+
+  function showProgress(done, size) {
+    progress.hidden = false;
+    progress.value = Math.round(100 * done / size);
+    if (done >= size) {
+      showStatus(gettext("Checking and extracting the package..."), "");
+    } else {
+      showStatus(interpolate(gettext("Uploading: %(done)s of %(size)s MB"),
+        { done: (done / 1e6).toFixed(1), size: (size / 1e6).toFixed(1) }), "");
+    }
+  }
+
+  function interpolate(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (match, name) { return values[name]; });
+  }
+
+  async function askStatus(uploadId) {
+    return jsonRequest("GET", runtime.handlerUrl(element, "studio_upload_status", uploadId));
+  }
+
+  async function uploadInPieces(file) {
+    var started = await jsonRequest("POST", runtime.handlerUrl(element, "studio_upload_start"),
+      JSON.stringify({ filename: file.name, size: file.size }));
+    if (started.status !== 200) { throw new Error(started.body.error || ""); }
+    var uploadId = started.body.upload_id;
+    var pieceSize = started.body.chunk_size;
+    var offset = 0;
+    var retries = 0;
+    root.dataset.uploadId = uploadId;
+    while (true) {
+      var answer;
+      try {
+        var blob = file.slice(offset, Math.min(offset + pieceSize, file.size));
+        answer = await sendPiece(uploadId, blob, offset, file.size, function (loaded) {
+          showProgress(offset + loaded, file.size);
+        });
+      } catch (networkError) {
+        answer = { status: 0, body: {} };
+      }
+      if (answer.status === 200 && answer.body.state === "done") { return answer.body; }
+      if (answer.status === 200) { offset = answer.body.received; retries = 0; continue; }
+      if (answer.status === 409) { offset = answer.body.received; continue; }
+      if (answer.status !== 0 && answer.status < 500) {
+        throw new Error(answer.body.error || gettext("The package could not be saved. Please try again."));
+      }
+      // Dropped connection, proxy timeout or a busy server: ask what arrived, then go on from there.
+      if (++retries > MAX_RETRIES) { throw new Error(gettext("The upload was interrupted. Please try again.")); }
+      showStatus(gettext("Connection lost; resuming the upload..."), "");
+      await wait(1000 * Math.pow(2, retries - 1));
+      var known = await askStatus(uploadId).catch(function () { return { status: 0, body: {} }; });
+      while (known.status === 200 && known.body.state === "processing") {
+        await wait(2000);
+        known = await askStatus(uploadId).catch(function () { return { status: 0, body: {} }; });
+      }
+      if (known.status === 200 && known.body.state === "done") { return known.body; }
+      if (known.status === 200 && known.body.state === "failed") { throw new Error(known.body.error || ""); }
+      if (known.status === 200) { offset = known.body.received; }
+    }
+  }
+
+  function submitOptions() {
     var request = new XMLHttpRequest();
+    var data = new FormData(form);
+    data.delete("file");
     request.open("POST", runtime.handlerUrl(element, "studio_submit"));
     request.setRequestHeader("X-CSRFToken", csrfToken());
-    request.upload.addEventListener("progress", function (progressEvent) {
-      if (progressEvent.lengthComputable) {
-        progress.hidden = false;
-        progress.value = Math.round(100 * progressEvent.loaded / progressEvent.total);
-      }
-    });
     request.addEventListener("load", function () { finish(request); });
     request.addEventListener("error", function () {
       progress.hidden = true;
       showStatus(gettext("The upload was interrupted. Please try again."), "error");
     });
+    request.send(data);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var fileInput = form.querySelector("input[type=file]");
+    var file = fileInput && fileInput.files && fileInput.files[0];
     notify("save", { state: "start", message: gettext("Saving") });
-    showStatus(gettext("Uploading and checking the package..."), "");
-    request.send(new FormData(form));
+    if (!file) {
+      submitOptions();
+      return;
+    }
+    showProgress(0, file.size);
+    uploadInPieces(file).then(function () {
+      fileInput.value = "";
+      submitOptions();
+    }, function (error) {
+      progress.hidden = true;
+      var message = error.message || gettext("The package could not be saved. Please try again.");
+      showStatus(message, "error");
+      notify("error", { title: gettext("SCORM package"), message: message });
+    });
   });
 
   root.querySelector(".cancel-button").addEventListener("click", function () {

@@ -1,0 +1,151 @@
+"""Extraction into S3: this block against openedx-scorm-xblock 19.0.5, same zips, same local moto server.
+
+Both go through django-storages' S3Storage on a moto server started for the run on 127.0.0.1. Each extraction
+is a fresh process into a new bucket; the variants take turns for BENCH_REPEAT rounds (3 by default) and the
+median of the per-round ratios is reported. Requests are counted server side, from moto's access log.
+
+Packages: SMALL_MEDIA (500 files, 20 MB of media in four stored members of 5 MB) and the real package of
+../shared/scorm-packages with the most files.
+"""
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+import zipfile
+from pathlib import Path
+
+from . import synthetic, upstream
+from .measure import log, median, repeat_count, run_child
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ACCESS_KEY = "testing"
+SECRET_KEY = "testing"
+REGION = "us-east-1"
+UPSTREAM_S3_PACKAGES = ("boto3==1.44.8", "django-storages==1.14.6")
+SMALL_MEDIA = synthetic.PackageSpec(name="s3-500-files", file_count=500, media_count=4, media_size=5 * 1000 * 1000)
+REQUEST_LINE = re.compile(r'"(?P<method>[A-Z]+) /(?P<bucket>[^/?" ]+)[^" ]* HTTP/[0-9.]+" \d+')
+
+
+class MotoServer:
+    """moto_server on a free local port, its access log in a temporary file."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.log_file = tempfile.NamedTemporaryFile(prefix="moto-", suffix=".log")  # pylint: disable=consider-using-with
+        program = Path(sys.executable).with_name("moto_server")
+        self.process = subprocess.Popen([str(program), "-H", "127.0.0.1", "-p", str(self.port)],  # pylint: disable=consider-using-with
+                                        stdout=self.log_file, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=2):
+                    return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+
+    def new_bucket(self):
+        import boto3  # pylint: disable=import-outside-toplevel
+
+        name = f"bench-{uuid.uuid4().hex[:12]}"
+        boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=ACCESS_KEY,
+                     aws_secret_access_key=SECRET_KEY, region_name=REGION).create_bucket(Bucket=name)
+        return name
+
+    def request_count(self, bucket):
+        time.sleep(0.3)  # lines are logged after each answer
+        text = Path(self.log_file.name).read_text(encoding="utf-8", errors="replace")
+        return sum(1 for match in REQUEST_LINE.finditer(text) if match["bucket"] == bucket)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        self.log_file.close()
+
+
+def ensure_upstream_s3():
+    python = upstream.ensure_venv(log=log)
+    probe = subprocess.run([str(python), "-c", "import boto3, storages"], check=False, capture_output=True)
+    if probe.returncode != 0:
+        log(f"installing {', '.join(UPSTREAM_S3_PACKAGES)} into the upstream virtualenv")
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        *UPSTREAM_S3_PACKAGES], check=True)
+    return python
+
+
+def ours_command(zip_path, endpoint, bucket):
+    return [sys.executable, "-m", "bench.ours_s3", str(zip_path), endpoint, bucket]
+
+
+def upstream_command(zip_path, endpoint, bucket):
+    return [str(upstream.venv_python()), str(Path(__file__).resolve().with_name("upstream_s3.py")),
+            str(zip_path), endpoint, bucket]
+
+
+VARIANTS = {"ours": ours_command, "upstream": upstream_command}
+
+
+def largest_real_package():
+    folder = REPO_ROOT.parent / "shared" / "scorm-packages" / "valid"
+    return max(sorted(folder.glob("*.zip")), key=lambda path: len(zipfile.ZipFile(path).namelist()))
+
+
+def _member_count(zip_path):
+    with zipfile.ZipFile(zip_path) as archive:
+        return sum(1 for info in archive.infolist() if not info.is_dir())
+
+
+def _rounds(server, zip_path, repeat):
+    runs = {name: [] for name in VARIANTS}
+    requests = {name: [] for name in VARIANTS}
+    for round_number in range(1, repeat + 1):
+        for name, command in VARIANTS.items():
+            bucket = server.new_bucket()
+            child = run_child(command(zip_path, server.endpoint, bucket), cwd=REPO_ROOT)
+            runs[name].append(child)
+            requests[name].append(server.request_count(bucket))
+            log(f"{zip_path.name} into S3: {name} round {round_number}: {child.seconds():.3f} s, "
+                f"{requests[name][-1]} requests, peak {child.peak_rss_mib():.1f} MiB")
+    return runs, requests
+
+
+def _ratio(runs):
+    pairs = zip(runs["ours"], runs["upstream"], strict=True)
+    return median(theirs.seconds() / mine.seconds() for mine, theirs in pairs)
+
+
+def run():
+    """Yield (name, value) figures."""
+    ensure_upstream_s3()
+    repeat = repeat_count()
+    server = MotoServer()
+    try:
+        synthetic_zip = synthetic.package_path(SMALL_MEDIA)
+        runs, requests = _rounds(server, synthetic_zip, repeat)
+        files = _member_count(synthetic_zip)
+        yield "extract_s3_files", files
+        yield "extract_s3_seconds", median(child.seconds() for child in runs["ours"])
+        yield "extract_s3_upstream_seconds", median(child.seconds() for child in runs["upstream"])
+        yield "extract_s3_ratio_vs_upstream", _ratio(runs)
+        yield "extract_s3_requests_per_file", median(requests["ours"]) / files
+        yield "extract_s3_upstream_requests_per_file", median(requests["upstream"]) / files
+        yield "extract_s3_peak_rss_mib", max(child.peak_rss_mib() for child in runs["ours"])
+        yield "extract_s3_upstream_peak_rss_mib", max(child.peak_rss_mib() for child in runs["upstream"])
+        real_zip = largest_real_package()
+        runs, requests = _rounds(server, real_zip, repeat)
+        files = _member_count(real_zip)
+        yield "extract_s3_real_files", files
+        yield "extract_s3_real_seconds", median(child.seconds() for child in runs["ours"])
+        yield "extract_s3_real_upstream_seconds", median(child.seconds() for child in runs["upstream"])
+        yield "extract_s3_real_ratio_vs_upstream", _ratio(runs)
+        yield "extract_s3_real_requests_per_file", median(requests["ours"]) / files
+    finally:
+        server.stop()

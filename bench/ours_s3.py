@@ -1,0 +1,53 @@
+"""Worker: this block's upload path into S3 (`python -m bench.ours_s3 ZIP ENDPOINT BUCKET`).
+
+Spool, check, keep the zip beside its tree and extract it into django-storages' S3Storage on the given endpoint,
+as Studio's upload does once the zip is on disk; reports the time and the peak memory.
+"""
+import sys
+import time
+
+ACCESS_KEY = "testing"
+SECRET_KEY = "testing"
+REGION = "us-east-1"
+
+
+def _configure_django(endpoint, bucket):
+    # pylint: disable=import-outside-toplevel
+    import django
+    from django.conf import settings
+
+    settings.configure(
+        STORAGES={
+            "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+                "bucket_name": bucket, "endpoint_url": endpoint, "access_key": ACCESS_KEY,
+                "secret_key": SECRET_KEY, "region_name": REGION, "addressing_style": "path"}},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        USE_TZ=True,
+        INSTALLED_APPS=[],
+    )
+    django.setup()
+
+
+def main(zip_path, endpoint, bucket):
+    _configure_django(endpoint, bucket)
+    # pylint: disable=import-outside-toplevel
+    from django.core.files.storage import default_storage
+
+    from openedxscorm.settings import merged_settings
+    from openedxscorm.upload import receive_package
+
+    from .measure import peak_rss_mib, print_report
+
+    settings = merged_settings({})
+    default_storage.connection  # noqa: B018  (the client is made before timing, as in a running Studio)
+    with open(zip_path, "rb") as handle:
+        start = time.perf_counter()
+        receive_package(handle, zip_path.rsplit("/", 1)[-1], default_storage, settings)
+        seconds = time.perf_counter() - start
+    print_report(seconds=seconds, peak_rss_mib=peak_rss_mib())
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])

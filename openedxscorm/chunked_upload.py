@@ -1,0 +1,350 @@
+"""Resumable uploads in pieces: a large package crosses reverse proxies with a body limit, one piece per request.
+
+Studio asks for an upload id (`studio_upload_start`), then sends the zip in pieces of UPLOAD_CHUNK_SIZE bytes
+with a `Content-Range` header (`studio_upload_chunk`); a piece must start where the received bytes end, so after a
+dropped connection the browser asks how much arrived (`studio_upload_status`) and goes on from there. The pieces
+live in the package storage under `<LOCATION>/partial-uploads/<id>/`, where every Studio worker sees them; each
+piece is one object named by its byte span, so a listing tells how much arrived. The last piece triggers the
+usual pipeline (check, extract) on the pieces joined on local disk; its progress is kept in the cache for
+`studio_upload_status`. Unfinished uploads are deleted PARTIAL_UPLOAD_TIMEOUT seconds after their last piece.
+"""
+import json
+import logging
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from webob import Response
+from xblock.core import XBlock
+
+from . import permissions, upload
+from .errors import ScormError, gettext_noop
+from .trees import get_storage
+
+log = logging.getLogger(__name__)
+
+PARTIAL_FOLDER = "partial-uploads"
+META_NAME = "upload.json"
+PIECE_PATTERN = re.compile(r"^(\d{15})-(\d{15})\.part$")
+CONTENT_RANGE_PATTERN = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
+UPLOAD_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
+STATE_CACHE_SECONDS = 60 * 60
+COPY_CHUNK = 1024 * 1024
+
+# What the browser sees while a package is received and prepared (studio_upload_status "state").
+RECEIVING = "receiving"
+PROCESSING = "processing"
+DONE = "done"
+FAILED = "failed"
+
+
+class UploadError(ScormError):
+    """A piece or an upload refused; the status tells the browser whether to resume, restart or give up."""
+
+    MESSAGES = {
+        "unknown_upload": gettext_noop("This upload is unknown or expired. Please choose the file again."),
+        "bad_content_range": gettext_noop("The upload request is malformed (Content-Range %(value)s)."),
+        "out_of_order": gettext_noop("The upload must go on from byte %(received)s."),
+        "chunk_too_large": gettext_noop("A piece of the upload is larger than the limit of %(limit)s bytes."),
+        "bad_size": gettext_noop("The file size %(size)s is not accepted (the limit is %(limit)s bytes)."),
+        "missing_chunk": gettext_noop("The upload request holds no data."),
+    }
+
+    STATUS = {
+        "unknown_upload": 404,
+        "bad_content_range": 400,
+        "out_of_order": 409,
+        "chunk_too_large": 413,
+        "bad_size": 413,
+        "missing_chunk": 400,
+    }
+
+
+def _state_key(upload_id):
+    return f"openedxscorm:upload-state:{upload_id}"
+
+
+@dataclass
+class PartialUpload:
+    """One unfinished upload in storage: its metadata object, then one object per piece."""
+
+    storage: object
+    location: str
+    upload_id: str
+
+    @property
+    def folder(self):
+        prefix = self.location.strip("/")
+        return f"{prefix}/{PARTIAL_FOLDER}/{self.upload_id}" if prefix else f"{PARTIAL_FOLDER}/{self.upload_id}"
+
+    def name_of(self, basename):
+        return f"{self.folder}/{basename}"
+
+    def read_meta(self):
+        """The upload's metadata; UploadError unknown_upload when it is gone (finished, expired, never made)."""
+        try:
+            with self.storage.open(self.name_of(META_NAME), "rb") as handle:
+                return json.loads(handle.read().decode("utf-8"))
+        except (FileNotFoundError, OSError, ValueError) as error:
+            raise UploadError("unknown_upload") from error
+
+    def pieces(self):
+        """(start, end, name) of every stored piece, in byte order."""
+        try:
+            _folders, files = self.storage.listdir(self.folder)
+        except FileNotFoundError:
+            return []
+        found = []
+        for name in files:
+            match = PIECE_PATTERN.match(name)
+            if match:
+                found.append((int(match[1]), int(match[2]), self.name_of(name)))
+        return sorted(found)
+
+    def received(self):
+        """Bytes received without a gap from the start."""
+        end = 0
+        for start, last, _name in self.pieces():
+            if start > end:
+                break
+            end = max(end, last + 1)
+        return end
+
+    def delete(self):
+        try:
+            _folders, files = self.storage.listdir(self.folder)
+        except FileNotFoundError:
+            return
+        for name in files:
+            self.storage.delete(self.name_of(name))
+        try:
+            self.storage.delete(self.folder)  # local folders; object stores have none
+        except OSError:
+            log.debug("partial upload folder %s not removed", self.folder)
+
+
+def _write(storage, name, fileobj, size, part_size):
+    """Store a piece, overwriting a copy from an earlier attempt."""
+    from .s3 import S3Writer, writes_directly  # pylint: disable=import-outside-toplevel
+
+    if writes_directly(storage):
+        S3Writer(storage, part_size).put_stream(name, fileobj, size)
+        return
+    storage.delete(name)
+    saved = storage.save(name, fileobj)
+    if saved != name:  # a concurrent retry of the same piece: same bytes
+        storage.delete(saved)
+
+
+def start_upload(storage, location, owner, filename, size, settings, now=None):
+    """A new upload of `size` bytes for the block `owner`; stale uploads are swept first. Returns its id."""
+    if not 0 < size <= settings["MAX_PACKAGE_SIZE"]:
+        raise UploadError("bad_size", size=size, limit=settings["MAX_PACKAGE_SIZE"])
+    remove_stale_uploads(storage, location, settings["PARTIAL_UPLOAD_TIMEOUT"], now=now)
+    partial = PartialUpload(storage, location, uuid.uuid4().hex)
+    meta = {"owner": owner, "filename": filename, "size": size, "started": now or time.time()}
+    storage.save(partial.name_of(META_NAME), ContentFile(json.dumps(meta).encode("utf-8")))
+    cache.set(_state_key(partial.upload_id), {"state": RECEIVING}, STATE_CACHE_SECONDS)
+    return partial.upload_id
+
+
+def parse_content_range(value, size):
+    """(start, end) of a `bytes start-end/size` header for this upload; UploadError bad_content_range else."""
+    match = CONTENT_RANGE_PATTERN.match((value or "").strip())
+    if not match:
+        raise UploadError("bad_content_range", value=value or "-")
+    start, end, total = (int(group) for group in match.groups())
+    if total != size or start > end or end >= size:
+        raise UploadError("bad_content_range", value=value)
+    return start, end
+
+
+def open_upload(storage, location, upload_id, owner):
+    """The partial upload and its metadata; unknown_upload for a malformed id or another block's upload."""
+    if not UPLOAD_ID_PATTERN.match(upload_id or ""):
+        raise UploadError("unknown_upload")
+    partial = PartialUpload(storage, location, upload_id)
+    meta = partial.read_meta()
+    if meta.get("owner") != owner:
+        raise UploadError("unknown_upload")
+    return partial, meta
+
+
+def accept_piece(partial, meta, content_range, fileobj, length, settings):
+    """Store one piece; it must start at the received byte count and fill its Content-Range exactly.
+
+    Returns the received byte count after it.
+    """
+    if length > settings["UPLOAD_CHUNK_SIZE"]:
+        raise UploadError("chunk_too_large", limit=settings["UPLOAD_CHUNK_SIZE"])
+    start, end = parse_content_range(content_range, meta["size"])
+    if end - start + 1 != length:
+        raise UploadError("bad_content_range", value=content_range)
+    received = partial.received()
+    if start != received:
+        if received == meta["size"] and end == received - 1:
+            return received  # the last piece again, after an answer that was lost: finish again
+        raise UploadError("out_of_order", received=received)
+    _write(partial.storage, partial.name_of(f"{start:015d}-{end:015d}.part"), fileobj, length,
+           settings["S3_PART_SIZE"])
+    return end + 1
+
+
+class _JoinedFile:
+    """The joined pieces on local disk, shaped as Django's temporary uploads (hashed in place, not copied)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def temporary_file_path(self):
+        return self.path
+
+
+@contextmanager
+def joined_pieces(partial):
+    """The pieces of a complete upload joined into one local temporary file, removed on exit."""
+    with tempfile.NamedTemporaryFile(prefix="scorm-chunked-", suffix=".zip") as target:
+        for _start, _end, name in partial.pieces():
+            with partial.storage.open(name, "rb") as piece:
+                shutil.copyfileobj(piece, target, COPY_CHUNK)
+        target.flush()
+        yield _JoinedFile(target.name)
+
+
+def remove_stale_uploads(storage, location, timeout, now=None):
+    """Delete unfinished uploads whose last write is older than `timeout` seconds; returns how many."""
+    now = now or time.time()
+    root = PartialUpload(storage, location, "").folder.rstrip("/")
+    try:
+        folders, _files = storage.listdir(root)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for upload_id in folders:
+        partial = PartialUpload(storage, location, upload_id)
+        if now - _last_write(partial) > timeout:
+            partial.delete()
+            removed += 1
+    return removed
+
+
+def _last_write(partial):
+    """Seconds since the epoch of the upload's newest object: its last piece, else its metadata."""
+    pieces = partial.pieces()
+    names = [pieces[-1][2]] if pieces else [partial.name_of(META_NAME)]
+    try:
+        return max(partial.storage.get_modified_time(name).timestamp() for name in names)
+    except (FileNotFoundError, OSError):
+        return 0.0
+
+
+def _length_of(fileobj):
+    fileobj.seek(0, 2)
+    length = fileobj.tell()
+    fileobj.seek(0)
+    return length
+
+
+class ChunkedUploadMixin:
+    """The Studio handlers of resumable uploads; the block provides block_settings, gettext and _mirror_hook."""
+
+    def _upload_storage(self):
+        settings = self.block_settings()
+        return get_storage(self, settings), settings
+
+    def _upload_refused(self, refusal, **extra):
+        return Response(status=UploadError.STATUS.get(refusal.code, 400),
+                        json_body={"error": refusal.render(self.gettext), "code": refusal.code, **refusal.params,
+                                   **extra})
+
+    @XBlock.handler
+    @permissions.guarded
+    def studio_upload_start(self, request, suffix=""):  # pylint: disable=unused-argument
+        """Open an upload: JSON {filename, size} -> {upload_id, chunk_size}."""
+        if request.method != "POST":
+            return Response(status=405)
+        try:
+            data = json.loads(request.body.decode("utf-8") or "{}")
+            size = int(data.get("size", 0))
+        except (ValueError, TypeError, AttributeError):
+            return Response(status=400, json_body={"error": "malformed request"})
+        storage, settings = self._upload_storage()
+        try:
+            upload_id = start_upload(storage, settings["LOCATION"], str(self.scope_ids.usage_id),
+                                     str(data.get("filename") or "package.zip")[:255], size, settings)
+        except UploadError as refusal:
+            return self._upload_refused(refusal)
+        return Response(json_body={"upload_id": upload_id, "chunk_size": settings["UPLOAD_CHUNK_SIZE"],
+                                   "received": 0})
+
+    @XBlock.handler
+    @permissions.guarded
+    def studio_upload_status(self, request, suffix=""):  # pylint: disable=unused-argument
+        """How many bytes of the upload `suffix` arrived, and where its processing is."""
+        storage, settings = self._upload_storage()
+        state = cache.get(_state_key(suffix)) or {}
+        if state.get("state") in (DONE, FAILED):
+            return Response(json_body=state)
+        try:
+            partial, meta = open_upload(storage, settings["LOCATION"], suffix, str(self.scope_ids.usage_id))
+        except UploadError as refusal:
+            return self._upload_refused(refusal)
+        return Response(json_body={"state": state.get("state", RECEIVING), "received": partial.received(),
+                                   "size": meta["size"]})
+
+    @XBlock.handler
+    @permissions.guarded
+    def studio_upload_chunk(self, request, suffix=""):
+        """Store one piece (form field `chunk`, header Content-Range); after the last one, check and extract."""
+        if request.method != "POST":
+            return Response(status=405)
+        storage, settings = self._upload_storage()
+        try:
+            partial, meta = open_upload(storage, settings["LOCATION"], suffix, str(self.scope_ids.usage_id))
+            piece = request.POST.get("chunk")
+            fileobj = getattr(piece, "file", None)
+            if fileobj is None:
+                raise UploadError("missing_chunk")
+            received = accept_piece(partial, meta, request.headers.get("Content-Range"), fileobj,
+                                    _length_of(fileobj), settings)
+        except UploadError as refusal:
+            extra = {"received": partial.received()} if refusal.code == "out_of_order" else {}
+            return self._upload_refused(refusal, **extra)
+        if received < meta["size"]:
+            return Response(json_body={"state": RECEIVING, "received": received, "size": meta["size"]})
+        return self._finish_upload(partial, meta, storage, settings)
+
+    def _finish_upload(self, partial, meta, storage, settings):
+        """Check and extract the joined pieces, then take the package; the outcome is kept for the status."""
+        key = _state_key(partial.upload_id)
+        cache.set(key, {"state": PROCESSING, "received": meta["size"], "size": meta["size"]}, STATE_CACHE_SECONDS)
+        try:
+            with joined_pieces(partial) as joined:
+                received = upload.receive_package(joined, meta["filename"], storage, settings,
+                                                  after_extract=self._mirror_hook(settings))
+        except ScormError as refusal:
+            log.info("SCORM package refused for %s: %s", self.scope_ids.usage_id, refusal.code)
+            outcome = {"state": FAILED, "error": refusal.render(self.gettext), "code": refusal.code}
+            cache.set(key, outcome, STATE_CACHE_SECONDS)
+            partial.delete()
+            return Response(status=400, json_body=outcome)
+        except Exception:  # pylint: disable=broad-except  # storage or network: the one guarded call site
+            log.exception("SCORM chunked upload failed for %s", self.scope_ids.usage_id)
+            cache.set(key, {"state": RECEIVING}, STATE_CACHE_SECONDS)  # the pieces stay: the last one may be resent
+            return Response(status=503, json_body={"code": "storage_unavailable", "error": self.gettext(
+                "The package could not be stored right now. The previous package still plays; "
+                "please try again in a moment.")})
+        for name, value in received.fields.items():
+            setattr(self, name, value)
+        partial.delete()
+        outcome = {"state": DONE, "result": "success",
+                   "notices": [notice.render(self.gettext) for notice in received.notices],
+                   "package": self._package_summary()}
+        cache.set(key, outcome, STATE_CACHE_SECONDS)
+        return Response(json_body=outcome)

@@ -1,0 +1,179 @@
+"""Resumable uploads in pieces: order, Content-Range checks, resume, cleanup of stale uploads, permission, and the
+package taken once the last piece arrives (on local storage and on S3)."""
+import json
+import time
+
+import pytest
+from webob import Request
+
+from openedxscorm import chunked_upload
+from openedxscorm.settings import merged_settings
+from tests.block_runtime import make_block
+from tests.conftest import packages_dir
+
+PACKAGE = packages_dir() / "valid" / "ContentPackagingOneFilePerSCO_SCORM12.zip"
+CHUNK = 64 * 1024
+
+
+@pytest.fixture
+def block(storage):  # noqa: ARG001  (storage points MEDIA_ROOT at a folder of this test)
+    return make_block(UPLOAD_CHUNK_SIZE=CHUNK)
+
+
+def start(block, size, filename="package.zip"):
+    request = Request.blank("/", method="POST", body=json.dumps({"filename": filename, "size": size}).encode())
+    return block.handle("studio_upload_start", request)
+
+
+def send(block, upload_id, data, start_byte, total, content_range=None):
+    end = start_byte + len(data) - 1
+    request = Request.blank("/", POST={"chunk": ("blob", data)},
+                            headers={"Content-Range": content_range or f"bytes {start_byte}-{end}/{total}"})
+    return block.handle("studio_upload_chunk", request, upload_id)
+
+
+def status(block, upload_id):
+    return block.handle("studio_upload_status", Request.blank("/"), upload_id)
+
+
+def upload_all(block, data, upload_id, first=0):
+    response = None
+    for offset in range(first, len(data), CHUNK):
+        response = send(block, upload_id, data[offset:offset + CHUNK], offset, len(data))
+        assert response.status_code == 200, response.json
+    return response
+
+
+def test_pieces_in_order_give_the_package(block):
+    data = PACKAGE.read_bytes()
+    assert len(data) > 3 * CHUNK
+    upload_id = start(block, len(data), PACKAGE.name).json["upload_id"]
+    response = upload_all(block, data, upload_id)
+    assert response.json["state"] == "done"
+    assert block.package_filename == PACKAGE.name
+    assert block.package_tree().is_complete()
+    assert status(block, upload_id).json["state"] == "done"
+    partial = chunked_upload.PartialUpload(block.package_tree().storage, "scorm", upload_id)
+    assert partial.pieces() == []  # the pieces are deleted once the package is taken
+
+
+def test_out_of_order_piece_is_refused_with_the_received_count(block):
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    assert send(block, upload_id, data[:CHUNK], 0, len(data)).status_code == 200
+    skipped = send(block, upload_id, data[2 * CHUNK:3 * CHUNK], 2 * CHUNK, len(data))
+    assert skipped.status_code == 409
+    assert skipped.json["received"] == CHUNK
+    assert status(block, upload_id).json["received"] == CHUNK
+
+
+def test_resume_after_a_dropped_connection_goes_on_from_the_received_count(block):
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    for offset in (0, CHUNK):
+        assert send(block, upload_id, data[offset:offset + CHUNK], offset, len(data)).status_code == 200
+    # the connection drops: the browser asks how much arrived, then goes on from there
+    received = status(block, upload_id).json["received"]
+    assert received == 2 * CHUNK
+    response = upload_all(block, data, upload_id, first=received)
+    assert response.json["state"] == "done"
+    assert block.package_tree().is_complete()
+
+
+def test_answer_of_the_last_piece_lost_the_status_still_says_done(block):
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    upload_all(block, data, upload_id)
+    assert status(block, upload_id).json["state"] == "done"
+    last = (len(data) - 1) // CHUNK * CHUNK
+    assert send(block, upload_id, data[last:], last, len(data)).status_code == 404  # the pieces are gone
+
+
+@pytest.mark.parametrize("header", [
+    "bytes 0-9/999999",  # total differs from the announced size
+    "bytes 5-2/{size}",
+    "items 0-9/{size}",
+    "bytes 0-{size}/{size}",  # past the end
+    "",
+])
+def test_content_range_is_validated(block, header):
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    if header:
+        response = send(block, upload_id, data[:10], 0, len(data), content_range=header.format(size=len(data)))
+    else:  # no header at all
+        response = block.handle("studio_upload_chunk", Request.blank("/", POST={"chunk": ("blob", data[:10])}),
+                                upload_id)
+    assert response.status_code == 400
+    assert response.json["code"] == "bad_content_range"
+    assert status(block, upload_id).json["received"] == 0
+
+
+def test_range_length_must_match_the_body(block):
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    response = send(block, upload_id, data[:10], 0, len(data), content_range=f"bytes 0-19/{len(data)}")
+    assert response.status_code == 400
+
+
+def test_piece_larger_than_the_chunk_size_is_refused(block):
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    response = send(block, upload_id, data[:CHUNK + 1], 0, len(data))
+    assert response.status_code == 413
+    assert response.json["code"] == "chunk_too_large"
+
+
+def test_size_above_the_package_limit_is_refused_up_front(storage):  # noqa: ARG001
+    block = make_block(MAX_PACKAGE_SIZE=1000)
+    response = start(block, 1001)
+    assert response.status_code == 413
+
+
+def test_unknown_or_foreign_upload_is_refused(block):
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    other = make_block(runtime=block.runtime, usage_name="other")
+    assert send(other, upload_id, data[:CHUNK], 0, len(data)).status_code == 404
+    assert send(block, "f" * 32, data[:CHUNK], 0, len(data)).status_code == 404
+    assert send(block, "../../etc", data[:CHUNK], 0, len(data)).status_code == 404
+
+
+def test_refused_package_reports_failure_and_keeps_the_old_one(block):
+    data = b"this is not a zip" * 10000
+    upload_id = start(block, len(data)).json["upload_id"]
+    last = None
+    for offset in range(0, len(data), CHUNK):
+        last = send(block, upload_id, data[offset:offset + CHUNK], offset, len(data))
+    assert last.status_code == 400
+    assert last.json["state"] == "failed" and last.json["code"] == "not_a_zip"
+    assert status(block, upload_id).json["state"] == "failed"
+    assert block.package_sha1 == ""
+
+
+def test_stale_uploads_are_removed_after_the_timeout(storage):
+    settings = merged_settings({"PARTIAL_UPLOAD_TIMEOUT": 3600})
+    stale = chunked_upload.start_upload(storage, "scorm", "block-a", "a.zip", 100, settings)
+    partial = chunked_upload.PartialUpload(storage, "scorm", stale)
+    from django.core.files.base import ContentFile  # pylint: disable=import-outside-toplevel
+
+    chunked_upload.accept_piece(partial, partial.read_meta(), "bytes 0-9/100", ContentFile(b"x" * 10), 10, settings)
+    assert chunked_upload.remove_stale_uploads(storage, "scorm", 3600) == 0
+    assert chunked_upload.remove_stale_uploads(storage, "scorm", 3600, now=time.time() + 3601) == 1
+    with pytest.raises(chunked_upload.UploadError):
+        partial.read_meta()
+    # a new upload sweeps the stale ones on its way in
+    old = chunked_upload.start_upload(storage, "scorm", "block-a", "a.zip", 100, settings)
+    chunked_upload.start_upload(storage, "scorm", "block-b", "b.zip", 100, settings, now=time.time() + 7200)
+    assert chunked_upload.PartialUpload(storage, "scorm", old).pieces() == []
+    with pytest.raises(chunked_upload.UploadError):
+        chunked_upload.PartialUpload(storage, "scorm", old).read_meta()
+
+
+@pytest.mark.parametrize("handler", ["studio_upload_start", "studio_upload_chunk", "studio_upload_status"])
+def test_upload_handlers_are_refused_in_the_lms(settings, block, handler):
+    settings.ROOT_URLCONF = "lms.urls"
+    response = block.handle(handler, Request.blank("/", method="POST", body=b"{}"), "0" * 32)
+    assert response.status_code == 403
+    assert response.json["code"] == "authoring_outside_studio"
+

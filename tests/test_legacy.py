@@ -1,0 +1,198 @@
+"""Drop-in replacement of openedx-scorm-xblock 19.x: its OLX, its storage layout and its learner state.
+
+The fixtures below reproduce what openedx-scorm-xblock 19.0.5 writes (read from its scormxblock.py):
+- OLX: XBlock's default add_xml_to_node (every set field as an attribute, dicts as JSON), plus
+  ``scorm_package_path="scorm/<url_name>/package.zip"``, a zip it rebuilds from the extracted tree (so its
+  sha1 differs from package_meta's);
+- storage: the zip extracted, manifest folder as root, under ``<LOCATION>/<sha1 of the usage id>/<zip sha1>``
+  (older releases: ``<LOCATION>/<block id>``); no zip kept;
+- learner state: user_state fields scorm_data (element -> value as set), lesson_status (completion),
+  success_status, lesson_score (0..1), session_started_at.
+"""
+import hashlib
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.files.base import ContentFile
+from fs.memoryfs import MemoryFS
+from lxml import etree
+from opaque_keys.edx.keys import CourseKey
+from webob import Request
+from xblock.fields import ScopeIds
+
+from openedxscorm import legacy
+from openedxscorm.block import ScormXBlock
+from openedxscorm.runtime import SCORM12, SCORM2004, derive
+from tests.block_runtime import BlockTestRuntime, make_block
+from tests.conftest import packages_dir
+from tests.test_player import launch_config
+
+PACKAGE = packages_dir() / "valid" / "RuntimeBasicCalls_SCORM12.zip"
+TARGET = CourseKey.from_string("course-v1:Other+SCORM201+2027")
+LAUNCH = "shared/launchpage.html"
+
+
+def members(path=PACKAGE):
+    with zipfile.ZipFile(path) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+
+
+def rezipped(path=PACKAGE):
+    """The zip 19.x writes at export: its extracted tree zipped again."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(members(path).items()):
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def package_meta(path=PACKAGE):
+    data = path.read_bytes()
+    return {"sha1": hashlib.sha1(data).hexdigest(), "name": path.name, "size": len(data),
+            "last_updated": "2024-05-02T10:11:12.000000"}
+
+
+def legacy_node(url_name, bundled_path=None, **extra):
+    """A <scorm> node as openedx-scorm-xblock 19.0.5 exports it."""
+    node = etree.Element("scorm")
+    attributes = {
+        "xblock-family": "xblock.v1", "url_name": url_name, "display_name": "Golf (19.x)", "weight": "3.0",
+        "has_score": "true", "width": "800", "height": "600", "popup_on_launch": "false",
+        "enable_navigation_menu": "false", "enable_fullscreen_button": "true", "icon_class": "video",
+        "index_page_path": LAUNCH, "scorm_version": "SCORM_12",
+        "package_meta": json.dumps(package_meta(), indent=2, sort_keys=True),
+        "package_warnings": "[]", **extra,
+    }
+    for name, value in attributes.items():
+        node.set(name, value)
+    if bundled_path:
+        node.set("scorm_package_path", bundled_path)
+    return etree.tostring(node)
+
+
+def import_block(xml, resources_fs, usage_name="imported"):
+    runtime = BlockTestRuntime()
+    runtime.resources_fs = resources_fs
+    usage_key = TARGET.make_usage_key("scorm", usage_name)
+    return ScormXBlock.parse_xml(etree.fromstring(xml), runtime, ScopeIds("learner", "scorm", usage_key, usage_key))
+
+
+def legacy_block(storage, layout="hashed", state=None, **fields):
+    """A block as 19.x left it in the modulestore, its tree in storage where 19.x extracted it."""
+    meta = package_meta()
+    block = make_block(usage_name="legacy1")
+    block.package_meta = meta
+    block.scorm_version = "SCORM_12"
+    block.index_page_path = LAUNCH
+    for name, value in {**(state or {}), **fields}.items():
+        setattr(block, name, value)
+    prefixes = {
+        "hashed": f"scorm/{hashlib.sha1(str(block.scope_ids.usage_id).encode()).hexdigest()}/{meta['sha1']}",
+        "block_id": "scorm/legacy1",
+    }
+    if layout in prefixes:
+        for name, data in members().items():
+            storage.save(f"{prefixes[layout]}/{name}", ContentFile(data))
+    return block
+
+
+def serve(block, path):
+    return block.handle("assets_proxy", Request.blank("/"), f"{block.served_sha1()}/{path}")
+
+
+def test_olx_of_19x_imports_with_its_options_and_plays(storage):  # noqa: ARG001
+    resources = MemoryFS()
+    resources.makedirs("scorm/abc123")
+    resources.writebytes("scorm/abc123/package.zip", rezipped())
+    block = import_block(legacy_node("abc123", "scorm/abc123/package.zip"), resources)
+    assert block.package_sha1 == hashlib.sha1(rezipped()).hexdigest()
+    assert (block.scorm_version, block.weight, block.width, block.height) == ("1.2", 3.0, 800, 600)
+    assert block.package_filename == PACKAGE.name
+    assert block.package_uploaded_at.startswith("2024-05-02T10:11:12")
+    assert block.index_page_path == LAUNCH and block.popup_on_launch is False
+    assert 'data-state="ready"' in block.student_view().content
+    assert launch_config(block)["standard"] == SCORM12
+    response = serve(block, LAUNCH)
+    assert response.status_code == 200 and response.body == members()[LAUNCH]
+
+
+@pytest.mark.parametrize("layout", ["hashed", "block_id"])
+def test_block_left_by_19x_is_served_from_its_own_tree(storage, layout):
+    block = legacy_block(storage, layout)
+    assert legacy.is_legacy(block)
+    assert [item.launch_url.split("?")[0] for item in block.launch_items()] == [LAUNCH]
+    assert block.runtime_standard() == SCORM12
+    assert 'data-state="ready"' in block.student_view().content
+    response = serve(block, LAUNCH)
+    assert response.status_code == 200 and response.body == members()[LAUNCH]
+    assert serve(block, "../" + LAUNCH).status_code == 404
+    assert launch_config(block)["values"]["cmi.core.student_id"] == "7"
+
+
+def test_block_left_by_19x_without_its_tree_tells_staff(storage):
+    block = legacy_block(storage, layout="none")
+    assert block.launch_items() == []
+    assert 'data-state="empty"' in block.student_view().content
+
+
+def test_tree_of_a_renamed_block_is_found_in_another_bucket(storage):
+    meta = package_meta()
+    for name, data in members().items():
+        storage.save(f"scorm/{'0' * 40}/{meta['sha1']}/{name}", ContentFile(data))
+    block = legacy_block(storage, layout="none")
+    assert serve(block, LAUNCH).status_code == 200
+
+
+SCORM12_STATE = {
+    "scorm_data": {"cmi.core.lesson_status": "incomplete", "cmi.core.lesson_location": "page-3",
+                   "cmi.suspend_data": "A1B2", "cmi.core.exit": "suspend", "cmi.core.score.raw": "40",
+                   "cmi.core.session_time": "00:10:00", "cmi.interactions.0.id": "q1",
+                   "cmi.interactions.0.student_response": "a", "cmi.core.lesson_status.bogus": "x"},
+    "lesson_status": "incomplete", "success_status": "unknown", "lesson_score": 0.4,
+}
+
+
+def test_learner_state_of_19x_resumes(storage):
+    block = legacy_block(storage, state=SCORM12_STATE)
+    values = launch_config(block)["values"]
+    assert values["cmi.core.lesson_location"] == "page-3"
+    assert values["cmi.suspend_data"] == "A1B2"
+    assert values["cmi.core.entry"] == "resume"
+    assert values["cmi.core.lesson_status"] == "incomplete"
+    assert block.scorm_state["total_time"] == 60000  # the last session's ten minutes
+    assert derive(SCORM12, block.scorm_state)["score"] == pytest.approx(0.4)
+
+
+def test_converted_state_is_written_once_and_then_wins(storage):
+    block = legacy_block(storage, state=SCORM12_STATE)
+    state = block.scorm_state
+    assert state["data"]["cmi.core.lesson_location"] == "page-3"
+    block.save()
+    block.scorm_data = {"cmi.core.lesson_location": "elsewhere"}
+    assert block.scorm_state["data"]["cmi.core.lesson_location"] == "page-3"
+
+
+def test_2004_state_keeps_its_statuses_and_score():
+    state = legacy.state_from_legacy(SCORM2004, {
+        "scorm_data": {"cmi.location": "slide-9", "cmi.exit": "suspend"},
+        "lesson_status": "completed", "success_status": "passed", "lesson_score": 0.8,
+    })
+    derived = derive(SCORM2004, state)
+    assert (derived["completion"], derived["success"], derived["score"]) == ("completed", "passed", 0.8)
+    assert state["data"]["cmi.location"] == "slide-9" and state["entry"] == "resume"
+
+
+def test_values_the_run_time_refuses_are_dropped_not_fatal():
+    state = legacy.state_from_legacy(SCORM12, {"scorm_data": {"cmi.core.lesson_status": "bogus",
+                                                              "cmi.core.lesson_location": "p2"}})
+    assert state["data"] == {"cmi.core.lesson_location": "p2"}
+    assert legacy.state_from_legacy(SCORM12, {"scorm_data": {}}) == {}
+
+
+def test_legacy_version_names_are_understood(storage):  # noqa: ARG001
+    block = make_block()
+    for version, standard in (("SCORM_12", SCORM12), ("SCORM_2004", SCORM2004), ("1.2", SCORM12), ("", None)):
+        block.scorm_version = version
+        assert block.runtime_standard() == standard
