@@ -197,7 +197,7 @@ def test_process_killed_mid_extraction_then_the_upload_is_retried(tmp_path, sett
     zip_path = big_zip(tmp_path / "big.zip")
     tree_folder = os.path.join(settings.MEDIA_ROOT, "scorm", sha1_of(zip_path))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(REPO_ROOT),
-           "SCORM_TEST_MEDIA_ROOT": settings.MEDIA_ROOT}
+           "SCORM_TEST_MEDIA_ROOT": settings.MEDIA_ROOT, "TMPDIR": str(tmp_path)}  # the killed child's spool
     child = subprocess.Popen([sys.executable, "-c", EXTRACT_IN_A_CHILD, str(zip_path)], cwd=REPO_ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
