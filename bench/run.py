@@ -13,6 +13,8 @@ BENCHMARKS = {
     "course_moves": "bench.course_moves",
     "runtime_requests": "bench.runtime_requests",
     "extract_s3": "bench.extract_s3",
+    "proxy": "bench.proxy",
+    "upload_proxy": "bench.upload_proxy",
 }
 
 

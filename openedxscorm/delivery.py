@@ -30,6 +30,9 @@ CONTENT_TYPES = {
 TEXT_TYPES_WITH_CHARSET = ("text/", "application/javascript", "application/json", "application/xml")
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
+# An open range ("bytes=N-", what media players ask first) is answered with at most this many bytes: the
+# platform's handler view buffers a response whole, and players ask again for the rest.
+OPEN_RANGE_MAX_BYTES = 8 * 1024 * 1024
 # The tree named by a sha1 never changes, so a browser may keep its files; it revalidates with the ETag.
 CACHE_CONTROL = "private, max-age=0, must-revalidate"
 
@@ -46,6 +49,15 @@ def content_type_of(path):
 def entity_tag(sha1, relative_path):
     """A strong validator: the tree is content-addressed, so sha1 and path name the bytes."""
     return hashlib.sha1(f"{sha1}/{relative_path}".encode()).hexdigest()[:32]
+
+
+def bounded_range_header(header):
+    """The Range header with an open range ("bytes=N-") closed after OPEN_RANGE_MAX_BYTES; others unchanged."""
+    match = RANGE_PATTERN.match((header or "").strip())
+    if not match or not match.group(1) or match.group(2):
+        return header
+    start = int(match.group(1))
+    return f"bytes={start}-{start + OPEN_RANGE_MAX_BYTES - 1}"
 
 
 def parse_range(header, size):
@@ -143,7 +155,8 @@ def serve_file(request, tree, relative_path, chunk_size):
         handle.close()
         return Response(status=304, headerlist=list(headers.items()))
     size = handle.size
-    byte_range = parse_range(request.headers.get("Range"), size) if request.method == "GET" else None
+    byte_range = (parse_range(bounded_range_header(request.headers.get("Range")), size)
+                  if request.method == "GET" else None)
     if byte_range == "unsatisfiable":
         handle.close()
         headers["Content-Range"] = f"bytes */{size}"
@@ -171,7 +184,7 @@ def _forwarded_range(request):
     if request.method != "GET" or not header:
         return None
     match = RANGE_PATTERN.match(header)
-    return header if match and any(match.groups()) else None
+    return bounded_range_header(header) if match and any(match.groups()) else None
 
 
 def _modified_since(request):

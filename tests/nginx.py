@@ -4,6 +4,8 @@
 logs, body buffers) and runs /usr/sbin/nginx in the foreground as a child process: nothing of the system's nginx
 is used or touched, and no root is needed. Used by the large-upload browser test and the upload benchmark.
 """
+import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -21,7 +23,7 @@ LIMITS = {
 }
 TEMP_FOLDERS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
 CONFIG_TEMPLATE = """daemon off;
-worker_processes 1;
+{user}worker_processes 1;
 pid {root}/nginx.pid;
 error_log {root}/error.log warn;
 events {{ worker_connections 256; }}
@@ -76,7 +78,10 @@ class ReverseProxy:
 
     def config_text(self):
         limits = "\n".join(f"    {name} {value};" for name, value in self.limits.items())
-        return CONFIG_TEMPLATE.format(root=self.root, port=self.port, upstream=self.upstream, limits=limits)
+        # Started by root, nginx's workers would become `nobody` and could not write the buffers of this folder.
+        user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
+        return CONFIG_TEMPLATE.format(user=user, root=self.root, port=self.port, upstream=self.upstream,
+                                      limits=limits)
 
     def start(self, timeout=15):
         if not Path(NGINX).exists():

@@ -108,3 +108,15 @@ def test_body_is_streamed_in_chunks(tree):
     response = delivery.serve_file(Request.blank("/"), tree, "media/clip.mp4", 1000)
     chunks = list(response.app_iter)
     assert len(chunks) == 11 and max(len(chunk) for chunk in chunks) == 1000
+
+
+def test_open_range_of_a_large_file_is_answered_in_bounded_pieces(storage, monkeypatch):
+    monkeypatch.setattr(delivery, "OPEN_RANGE_MAX_BYTES", 1000)
+    tree = PackageTree(storage, "scorm", SHA1)
+    storage.save(tree.name_of("media/long.mp4"), ContentFile(BODY))
+    response, body = get(tree, "media/long.mp4", Range="bytes=5000-")
+    assert response.status_code == 206
+    assert body == BODY[5000:6000]
+    assert response.headers["Content-Range"] == f"bytes 5000-5999/{len(BODY)}"
+    closed, _ = get(tree, "media/long.mp4", Range="bytes=5000-9999")  # a closed range is answered as asked
+    assert closed.headers["Content-Range"] == f"bytes 5000-9999/{len(BODY)}"
