@@ -39,14 +39,31 @@ def serve(tree, path, method="GET", **headers):
     return response, body
 
 
-def requests_during(moto_server, bucket, action):
-    before = len(moto_server.settled_requests(bucket))
-    result = action()
-    return result, moto_server.settled_requests(bucket)[before:]
+def requests_during(storage, action):
+    """(result, [(method, url, status)]) of the S3 requests the action sent, recorded by the storage's own
+    botocore client (deterministic, unlike reading the server's log while it may still be writing)."""
+    events = storage.connection.meta.client.meta.events
+    sent = []
+
+    def before_send(request, **_kwargs):
+        sent.append([request.method, request.url, None])
+
+    def response_received(response_dict=None, **_kwargs):
+        if sent and response_dict is not None:
+            sent[-1][2] = response_dict.get("status_code")
+
+    events.register("before-send.s3", before_send)
+    events.register("response-received.s3", response_received)
+    try:
+        result = action()
+    finally:
+        events.unregister("before-send.s3", before_send)
+        events.unregister("response-received.s3", response_received)
+    return result, [tuple(entry) for entry in sent]
 
 
 def test_whole_file_is_one_get_with_the_objects_validators(tree, moto_server, bucket):
-    (response, body), sent = requests_during(moto_server, bucket, lambda: serve(tree, "media/clip.mp4"))
+    (response, body), sent = requests_during(tree.storage, lambda: serve(tree, "media/clip.mp4"))
     assert response.status_code == 200
     assert body == MEDIA
     assert response.content_length == len(MEDIA)
@@ -64,7 +81,7 @@ def test_whole_file_is_one_get_with_the_objects_validators(tree, moto_server, bu
     (f"bytes={3 * MIB}-", 3 * MIB, len(MEDIA) - 1),
 ])
 def test_range_is_a_ranged_get(tree, moto_server, bucket, header, start, end):
-    (response, body), sent = requests_during(moto_server, bucket,
+    (response, body), sent = requests_during(tree.storage,
                                              lambda: serve(tree, "media/clip.mp4", Range=header))
     assert response.status_code == 206
     assert response.headers["Content-Range"] == f"bytes {start}-{end}/{len(MEDIA)}"
@@ -82,14 +99,14 @@ def test_unsatisfiable_range(tree):
 def test_matching_etag_gives_304_without_a_body(tree, moto_server, bucket):
     first, _body = serve(tree, "index.html")
     (response, body), sent = requests_during(
-        moto_server, bucket, lambda: serve(tree, "index.html", **{"If-None-Match": first.headers["ETag"]}))
+        tree.storage, lambda: serve(tree, "index.html", **{"If-None-Match": first.headers["ETag"]}))
     assert response.status_code == 304
     assert body == b""
     assert len(sent) == 1
 
 
 def test_head_sends_no_body_and_one_head(tree, moto_server, bucket):
-    (response, _body), sent = requests_during(moto_server, bucket,
+    (response, _body), sent = requests_during(tree.storage,
                                               lambda: serve(tree, "media/clip.mp4", method="HEAD"))
     assert response.status_code == 200
     assert response.content_length == len(MEDIA)

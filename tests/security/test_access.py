@@ -14,7 +14,7 @@ from openedxscorm.block import ScormXBlock
 from tests.block_runtime import BlockTestRuntime, course_key, make_block
 from tests.conftest import packages_dir
 
-from .helpers import PLAYING_PACKAGE, snapshot, stored_files, submit, upload_playing_package, upload_request
+from .helpers import snapshot, stored_files, submit, upload_playing_package, upload_request
 
 pytest_plugins = ["tests.fake_platform.plugin"]
 

@@ -8,7 +8,9 @@ import hashlib
 
 import pytest
 from django.core.files.base import ContentFile
-from hypothesis import HealthCheck, assume, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from openedxscorm.paths import safe_request_path
 from tests.block_runtime import course_key, make_block

@@ -13,8 +13,16 @@ from webob import Request
 from tests.block_runtime import make_block
 
 from .helpers import (
-    assert_previous_package_plays, build_zip, index_html, manifest_bytes, manifest_text, playable_zip, snapshot,
-    stored_files, submit, upload_playing_package,
+    assert_previous_package_plays,
+    build_zip,
+    index_html,
+    manifest_bytes,
+    manifest_text,
+    playable_zip,
+    snapshot,
+    stored_files,
+    submit,
+    upload_playing_package,
 )
 
 MIB = 1024 * 1024
