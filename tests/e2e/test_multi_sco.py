@@ -62,6 +62,8 @@ def test_toc_next_previous_state_across_reload_and_completion(workbench, page):
     commit_values(sco, "1.2", [("cmi.core.lesson_status", "completed"), ("cmi.core.lesson_location", "first")])
     launcher.click(".scorm-next")
     launcher, sco = current_sco(page, order[1])
+    # focus follows the switch: it lands on the new SCO's title
+    assert launcher.evaluate("document.activeElement.classList.contains('scorm-sco-title')")
     first = wait_for_state(state_url, lambda s: s["scos"][order[0]]["sessions"] >= 1)["scos"][order[0]]
     assert first["status"] == "completed" and first["data"]["cmi.core.lesson_location"] == "first"
 

@@ -219,6 +219,14 @@
   window[names.windowName] = api;
   window.scormPlayer = status;
 
+  /* After a switch from another SCO, keyboard and screen reader users land on the new SCO's title. */
+  if (new URL(window.location.href).searchParams.has(launch.fromParameter)) {
+    document.addEventListener("DOMContentLoaded", function () {
+      var scoTitle = document.querySelector(".scorm-sco-title");
+      if (scoTitle) { scoTitle.focus(); }
+    });
+  }
+
   /* ---- Navigation between SCOs: the launcher reloads itself for the next SCO, once the current one has
    * terminated (its own unload handler usually does it; else the player does) and its last commit is answered. */
   var ENDING_REQUESTS = { exit: true, exitAll: true, suspendAll: true, abandon: true, abandonAll: true };
