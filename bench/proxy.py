@@ -7,7 +7,8 @@ proxy_range_peak_rss_mib
     benchmark asks for RANGE_COUNT ranges of 4 MB spread over that member and a suffix range, checks every
     answer's length, then reads the server's high-water mark (VmHWM of /proc/<pid>/status); the mark covers the
     server's whole life, the package's extraction at start-up included. proxy_open_range_peak_rss_mib is the
-    mark after one more request, `Range: bytes=0-` (the whole member in one answer).
+    mark after one more request, `Range: bytes=0-`, which the block answers with its first
+    delivery.OPEN_RANGE_MAX_BYTES bytes (what a media element asks first).
 proxy_small_asset_rps_ratio_vs_upstream
     The upstream block needs edx-platform or the SDK it does not ship with, so both handlers are called in
     process, each in a child process of its own virtualenv, on the same zip extracted by that block into a local
@@ -160,7 +161,10 @@ def range_peak_rss_mib(log):
             ranges[f"bytes=-{RANGE_SPAN}"] = RANGE_SPAN
             _read_ranges(url, ranges, log)
             bounded_peak = server.peak_rss_mib()
-            _read_ranges(url, {"bytes=0-": size}, log)
+            # bench/ also runs in the upstream block's virtualenv, whose package is named openedxscorm too
+            from openedxscorm.delivery import OPEN_RANGE_MAX_BYTES  # pylint: disable=import-outside-toplevel
+
+            _read_ranges(url, {"bytes=0-": min(size, OPEN_RANGE_MAX_BYTES)}, log)
             return bounded_peak, server.peak_rss_mib()
 
 
