@@ -40,13 +40,18 @@ def _first_leaf(evaluation, activity, forward=True):
     if not activity.control["flow"]:
         return NavigationResult(None, "flow_disabled")
     children = activity.children if forward else list(reversed(activity.children))
-    for child in children:
-        if evaluation.status(child).skipped:
+    return _first_deliverable(evaluation, children, forward)
+
+
+def _first_deliverable(evaluation, candidates, forward):
+    """The first deliverable leaf under the candidates, in order, skipping skipped ones; stop at a refusal."""
+    for candidate in candidates:
+        if evaluation.status(candidate).skipped:
             continue
-        refusal = _blocked(evaluation, child)
+        refusal = _blocked(evaluation, candidate)
         if refusal:
             return NavigationResult(None, refusal)
-        found = _first_leaf(evaluation, child, forward)
+        found = _first_leaf(evaluation, candidate, forward)
         if found.target or found.refusal != "end":
             return found
     return NavigationResult(None, "end")
@@ -64,15 +69,9 @@ def _flow(evaluation, current, forward):
         siblings = parent.children
         index = siblings.index(node)
         candidates = siblings[index + 1:] if forward else list(reversed(siblings[:index]))
-        for sibling in candidates:
-            if evaluation.status(sibling).skipped:
-                continue
-            refusal = _blocked(evaluation, sibling)
-            if refusal:
-                return NavigationResult(None, refusal)
-            found = _first_leaf(evaluation, sibling, forward)
-            if found.target or found.refusal != "end":
-                return found
+        found = _first_deliverable(evaluation, candidates, forward)
+        if found.target or found.refusal != "end":
+            return found
         node = parent
     return NavigationResult(None, "end")
 

@@ -389,18 +389,25 @@ PLATFORM_PREFIXES = ("xmodule", "openedx", "common")
 
 
 @contextlib.contextmanager
-def installed(platform):
-    """Put the fake into sys.modules under the platform's names for the duration, then restore what was there."""
-    saved = {name: module for name, module in sys.modules.items() if name.split(".")[0] in PLATFORM_PREFIXES}
+def swapped_modules(prefixes, modules):
+    """sys.modules under the given top-level names replaced by `modules` for the duration, then restored."""
+    saved = {name: module for name, module in sys.modules.items() if name.split(".")[0] in prefixes}
     for name in saved:
         del sys.modules[name]
-    sys.modules.update(platform.modules())
+    sys.modules.update(modules)
     try:
-        yield platform
+        yield
     finally:
-        for name in [name for name in sys.modules if name.split(".")[0] in PLATFORM_PREFIXES]:
+        for name in [name for name in sys.modules if name.split(".")[0] in prefixes]:
             del sys.modules[name]
         sys.modules.update(saved)
+
+
+@contextlib.contextmanager
+def installed(platform):
+    """Put the fake into sys.modules under the platform's names for the duration, then restore what was there."""
+    with swapped_modules(PLATFORM_PREFIXES, platform.modules()):
+        yield platform
 
 
 # -- course export and import, in the platform's order ------------------------------------------------------

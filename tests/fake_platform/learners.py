@@ -5,9 +5,10 @@ text, modified), with the queryset calls compat makes. Users are real django.con
 """
 import contextlib
 import json
-import sys
 import types
 from datetime import datetime, timezone
+
+from tests.fake_platform import swapped_modules
 
 
 class FakeQuerySet(list):
@@ -108,14 +109,5 @@ class FakeLearners:
 @contextlib.contextmanager
 def installed_learners(learners):
     """Put the fake under the LMS's module names for the duration, then restore what was there."""
-    prefixes = ("common", "lms")
-    saved = {name: module for name, module in sys.modules.items() if name.split(".")[0] in prefixes}
-    for name in saved:
-        del sys.modules[name]
-    sys.modules.update(learners.modules_map())
-    try:
+    with swapped_modules(("common", "lms"), learners.modules_map()):
         yield learners
-    finally:
-        for name in [name for name in sys.modules if name.split(".")[0] in prefixes]:
-            del sys.modules[name]
-        sys.modules.update(saved)
