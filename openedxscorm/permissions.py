@@ -34,6 +34,7 @@ HANDLER_ROLES = {
     "package_status": LEARNER,
     "launcher": LEARNER,
     "scorm_commit": LEARNER,
+    "engine_state": LEARNER,
     "learner_state": LEARNER,
 }
 

@@ -18,13 +18,14 @@ from xblock.fields import Boolean, Dict, Float, Scope, String
 from . import rollup, scoring, vendor
 from .launch_settings import launch_settings, standard_of_version, writable_patterns
 from .manifest import Manifest
+from .navigation import engine
 from .navigation import states as per_sco
 from .navigation.progress import learner_progress
 from .navigation.requests import parse_request
 from .navigation.toc import toc_entries
 from .runtime import CommitRejected, apply_commit, finish_session, initial_values, start_session
 from .sequencing import NavigationResult, resolve_request, unsupported_elements
-from .sequencing.navigation import NAVIGATION_REFUSALS, choosable
+from .sequencing.navigation import NAVIGATION_REFUSALS, choosable, delivery_refusal
 from .sequencing.notices import SequencingNotice
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,9 @@ PREVIEW_PARAMETER = "preview"
 SCO_PARAMETER = "sco"  # which SCO a commit belongs to
 NAV_PARAMETER = "nav"  # a navigation request, in the adl.nav.request vocabulary
 FROM_PARAMETER = "from"  # the SCO the learner navigates from
+DELIVER_PARAMETER = "deliver"  # the SCO the browser's sequencing engine delivered
+REFUSED_PARAMETER = "refused"  # the browser's sequencing engine refused the learner's request
+ENGINE_REFUSED = "engine_refused"  # its value, and the refusal code shown
 # hideLMSUI value -> the player control it hides
 HIDDEN_CONTROLS = {"continue": "next", "previous": "previous"}
 COMMIT_FORM_FIELD = "commit"  # sendBeacon posts the commit's JSON in this form field, beside csrfmiddlewaretoken
@@ -95,6 +99,8 @@ class ScormPlayerMixin(CompletableXBlockMixin):
                       scope=Scope.user_state)
     sco_current = String(help="Identifier of the SCO the learner last launched.", default="",
                          scope=Scope.user_state)
+    sequencing_state = Dict(help="The browser sequencing engine's saved state: {package: sha1, state: string}.",
+                            default={}, scope=Scope.user_state)
     last_grade = Dict(help="The grade last published for the learner: value and max_value.", default={},
                       scope=Scope.user_state)
 
@@ -203,7 +209,13 @@ class ScormPlayerMixin(CompletableXBlockMixin):
         current = current if current in by_id else None
         nav = parse_request(request.GET.get(NAV_PARAMETER))
         result = NavigationResult(current)
-        if nav is not None and not nav.ending:
+        delivered = request.GET.get(DELIVER_PARAMETER)
+        if request.GET.get(REFUSED_PARAMETER) == ENGINE_REFUSED:
+            result = NavigationResult(current, ENGINE_REFUSED)
+        elif delivered:
+            refusal = delivery_refusal(progress.evaluation, delivered) if delivered in by_id else "unknown_target"
+            result = NavigationResult(delivered) if refusal is None else NavigationResult(current, refusal)
+        elif nav is not None and not nav.ending:
             result = resolve_request(progress.evaluation, nav.kind, current, nav.target)
         elif current is None:
             result = resolve_request(progress.evaluation, "start")
@@ -276,12 +288,24 @@ class ScormPlayerMixin(CompletableXBlockMixin):
             "navigationUrl": self.runtime.handler_url(self, "sco_navigation", query=_query(
                 **preview_query, **{SCO_PARAMETER: item.identifier})),
         }
+        if engine.uses_engine(standard, items):
+            launch["sequencing"] = {
+                "activityTree": engine.activity_tree(self.manifest()),
+                "state": "" if preview else engine.saved_state(self.sequencing_state, self.package_sha1),
+                "stateUrl": self.runtime.handler_url(self, "engine_state", query=_query(**preview_query)),
+                "deliverParameter": DELIVER_PARAMETER,
+                "refusedParameter": REFUSED_PARAMETER,
+                "refusedValue": ENGINE_REFUSED,
+                "refusal": self.gettext(NAVIGATION_REFUSALS[ENGINE_REFUSED]),
+            }
         toc = self.toc(progress, item.identifier) if several else []
         return {
             "title": self.display_name or self.package_title,
             "sco_title": item.title,
             "api_script_url": self.runtime.local_resource_url(self, f"{vendor.VENDOR_URI}/{api.script}"),
             "launcher_script_url": self.runtime.local_resource_url(self, "static/js/launcher.js"),
+            "sequencer_script_url": self.runtime.local_resource_url(self, "static/js/sequencer.js")
+            if "sequencing" in launch else "",
             "launcher_css_url": self.runtime.local_resource_url(self, "static/css/launcher.css"),
             "sco_url": self.launch_url(item, settings),
             "launch": launch,
@@ -363,6 +387,25 @@ class ScormPlayerMixin(CompletableXBlockMixin):
             self.store_sco_state(items, identifier, state)
             self.publish_outcome(progress_before, self.progress(standard))
         return Response(json_body={"result": "stored", "seq": state["seq"]})
+
+    @XBlock.handler
+    def engine_state(self, request, suffix=""):  # pylint: disable=unused-argument
+        """Keep the state the browser's sequencing engine serialized before it moved to another SCO:
+        {"state": "..."}, opaque, bounded by MAX_STATE_SIZE. Nothing is stored in preview."""
+        if request.method != "POST":
+            return Response(status=405)
+        try:
+            payload = json.loads(request.body.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            payload = None
+        record, refusal = engine.state_record(payload, self.package_sha1, self.block_settings()["MAX_STATE_SIZE"])
+        if refusal:
+            status, reason = engine.STATE_REFUSALS[refusal]
+            return Response(status=status, json_body={"result": "rejected", "code": refusal, "error": reason})
+        if _is_preview(request):
+            return Response(json_body={"result": "ignored"})
+        self.sequencing_state = record
+        return Response(json_body={"result": "stored"})
 
     @XBlock.handler
     def learner_state(self, request, suffix=""):  # pylint: disable=unused-argument

@@ -20,6 +20,7 @@ NAVIGATION_REFUSALS = {
     "choice_exit": "You have to finish the current section first.",
     "end": "There is no activity in that direction.",
     "unknown_target": "That activity is not part of this content.",
+    "engine_refused": "This content's sequencing rules do not allow that now.",
 }
 
 
@@ -134,3 +135,16 @@ def choosable(evaluation, activity, current_id=None):
     """Whether a choice request for `activity` would deliver something now."""
     current = _find(evaluation.root, current_id) if current_id else None
     return _choice(evaluation, current, activity).target is not None
+
+
+def delivery_refusal(evaluation, identifier):
+    """Refusal code when the SCO cannot be delivered now whatever request led to it (the server's check of a
+    delivery the browser's engine chose): unknown, or it or an ancestor disabled or out of attempts."""
+    target = _find(evaluation.root, identifier)
+    if target is None or target.children or not target.launchable:
+        return "unknown_target"
+    for activity in (target, *target.ancestors()):
+        refusal = _blocked(evaluation, activity)
+        if refusal:
+            return refusal
+    return None

@@ -114,7 +114,8 @@ def test_forced_sequential_choice_waits_for_the_earlier_scos(workbench, page):
 
 
 def play_in_order(page, launcher, sco, scripts):
-    """Commit each SCO's values (by identifier; none for others) and go on with Next until it is disabled."""
+    """Commit each SCO's values (by identifier; none for others) and go on with Next until it is disabled or the
+    sequencing session ends."""
     visited = []
     while True:
         identifier = sco_id(launcher)
@@ -125,11 +126,13 @@ def play_in_order(page, launcher, sco, scripts):
         if launcher.locator(".scorm-next").is_disabled() or len(visited) > 12:
             return visited
         launcher.click(".scorm-next")
-        launcher, sco = current_sco(page, None)
-        page.wait_for_function(
+        page.wait_for_function(  # another SCO, or the end of the sequencing session
             "last => { var d = document.querySelector('iframe.scorm-player').contentDocument;"
-            " var el = d && d.getElementById('scorm-launch'); return el && JSON.parse(el.textContent).sco !== last; }",
+            " var el = d && d.getElementById('scorm-launch'); var ended = d && d.querySelector('.scorm-ended');"
+            " return (el && JSON.parse(el.textContent).sco !== last) || (ended && !ended.hidden); }",
             arg=identifier)
+        if launcher_frame(page).locator(".scorm-ended").is_visible():
+            return visited
         launcher, sco = current_sco(page, None)
 
 
@@ -173,3 +176,48 @@ def test_phone_viewport_keeps_content_and_contents_usable(workbench, chromium):
         assert len(shot) > 1000
     finally:
         context.close()
+
+
+def terminate_with(sco, request):
+    """The SCO asks for a navigation request and ends its session, as the golf samples' own buttons do."""
+    assert call(sco, "2004", "SetValue", "adl.nav.request", request)["result"] == "true"
+    assert call(sco, "2004", "Terminate", "")["result"] == "true"
+
+
+def test_simple_remediation_retries_the_content_of_a_failed_test(workbench, page):
+    """scorm-again's engine runs the package's post-condition rules: a failed test sends the learner back to
+    the content it covers (retry of the wrapper, passed parts skipped), then to the failed test again."""
+    launcher, sco, state_url = open_package(page, workbench, REMEDIATION, f"retry-{uuid.uuid4().hex[:8]}")
+    content = [("cmi.completion_status", "completed")]
+    passed = [("cmi.completion_status", "completed"), ("cmi.success_status", "passed"), ("cmi.score.scaled", "0.9")]
+    failed = [("cmi.completion_status", "completed"), ("cmi.success_status", "failed"), ("cmi.score.scaled", "0.3")]
+    scripts = {"test_1": failed, "test_2": passed, "test_3": passed, "test_4": passed}
+    visited = []
+    for _ in range(8):
+        identifier = sco_id(launcher)
+        visited.append(identifier)
+        commit_values(sco, "2004", scripts.get(identifier, content))
+        if identifier == "test_4":  # the player's Next: plain flow ends here, the engine's rules go on
+            launcher.wait_for_function("() => window.scormPlayer.inFlight === 0")
+            launcher.click(".scorm-next")
+        else:
+            terminate_with(sco, "continue")
+        page.wait_for_function(
+            "last => { var d = document.querySelector('iframe.scorm-player').contentDocument;"
+            " var el = d && d.getElementById('scorm-launch'); return el && JSON.parse(el.textContent).sco !== last; }",
+            arg=identifier, timeout=15000)
+        launcher, sco = current_sco(page, None)
+    assert visited == ["playing_item", "etuqiette_item", "handicapping_item", "havingfun_item",
+                       "test_1", "test_2", "test_3", "test_4"]
+    assert sco_id(launcher) == "playing_item"  # retried: only the content of the failed test comes back
+    commit_values(sco, "2004", content)
+    terminate_with(sco, "continue")
+    launcher, sco = current_sco(page, "test_1")
+    commit_values(sco, "2004", passed)
+    terminate_with(sco, "continue")
+    launcher, sco = current_sco(page, "test_4")  # tests 2 and 3 are skipped (passed); test_4 has no skip rule
+    commit_values(sco, "2004", passed)
+    terminate_with(sco, "continue")  # its exitParent, then the wrapper's exitAll: every objective is satisfied
+    launcher.wait_for_selector(".scorm-ended:not([hidden])", timeout=15000)
+    state = wait_for_state(state_url, lambda s: s["completion_fraction"] == 1.0)
+    assert state["block"]["grade"] == pytest.approx(0.9)

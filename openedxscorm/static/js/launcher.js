@@ -8,11 +8,16 @@
   // Bytes a keepalive fetch or a beacon may carry (the browser's quota is 64 KiB for all of them at once).
   var KEEPALIVE_LIMIT = 60000;
 
-  var api = new window[names.className]({
+  // SCORM 2004 with several SCOs: scorm-again's sequencing engine decides which SCO comes next (sequencer.js).
+  var sequencer = launch.sequencing && window.ScormSequencer ? window.ScormSequencer.create(launch) : null;
+  var settings = {
     lmsCommitUrl: false, // scorm-again sends nothing itself: no synchronous XHR, one request per commit (below)
     autocommit: false,
     logLevel: 5
-  });
+  };
+  if (sequencer) { settings.sequencing = sequencer.settings(); }
+  var api = new window[names.className](settings);
+  if (sequencer) { sequencer.attach(api); }
   api.loadFromFlattenedJSON(launch.values);
 
   var writable = {};
@@ -116,9 +121,17 @@
         var button = document.querySelector(pair[1]);
         if (button) { button.disabled = !navigation[pair[0]]; }
       });
+      engineButtons();
     }).catch(function () { return null; }).then(function () {
       status.inFlight -= 1;
     });
+  }
+
+  /* With the engine, next stays usable where the server's flow ends but the package's post- or exit-condition
+   * rules may lead on (the engine answers when it is pressed). */
+  function engineButtons() {
+    var next = document.querySelector(".scorm-next");
+    if (sequencer && next && sequencer.mayContinue()) { next.disabled = false; }
   }
 
   /* A form the CSRF middleware accepts without headers; false when the browser would not queue it. */
@@ -205,7 +218,17 @@
       terminated = true;
       commit(true);
       var request = requestAtTerminate;
-      if (request && request !== "_none_") {
+      var requested = request && request !== "_none_";
+      if (sequencer) {
+        // The engine already processed the SCO's request inside Terminate; the player only follows it.
+        var led = sequencer.outcome();
+        if (navigator_.leaving) { return; }
+        if (requested || led.target || led.ended) {
+          window.setTimeout(function () { navigator_.deliver(led, true); }, 0);
+        } else {
+          sequencer.save();
+        }
+      } else if (requested) {
         window.setTimeout(function () { navigator_.follow(request); }, 0);
       }
     }
@@ -234,13 +257,16 @@
 
   var navigator_ = {
     leaving: false,
-    url: function (request) {
+    /* The launcher's URL with these query parameters (and the SCO we come from, when there are any). */
+    url: function (params) {
       var url = new URL(launch.launcherUrl, window.location.href);
-      if (request) {
-        url.searchParams.set(launch.navParameter, request);
-        url.searchParams.set(launch.fromParameter, launch.sco);
-      }
+      var names_ = Object.keys(params).filter(function (name) { return params[name]; });
+      names_.forEach(function (name) { url.searchParams.set(name, params[name]); });
+      if (names_.length) { url.searchParams.set(launch.fromParameter, launch.sco); }
       return url.toString();
+    },
+    leave: function (params) {
+      window.location.assign(navigator_.url(params));
     },
     /* Unload the SCO, make sure its session ended, wait for the server to answer, then call back. */
     endSco: function (done) {
@@ -264,7 +290,45 @@
       if (navigator_.leaving) { return; }
       navigator_.leaving = true;
       document.body.setAttribute("aria-busy", "true");
-      navigator_.endSco(function () { window.location.assign(navigator_.url(request)); });
+      navigator_.endSco(function () {
+        if (sequencer && request) {
+          navigator_.deliver(sequencer.request(request), false);
+          return;
+        }
+        var params = {};
+        params[launch.navParameter] = request;
+        navigator_.leave(params);
+      });
+    },
+    /* Follow what the engine decided, once its session is saved: launch the SCO it delivered (the server checks
+     * it again), show that the learner left, or say the rules refused the request. */
+    deliver: function (led, fromSco) {
+      navigator_.leaving = true;
+      sequencer.save().then(function () {
+        var params = {};
+        if (led.target) {
+          params[launch.sequencing.deliverParameter] = led.target;
+          navigator_.leave(params);
+        } else if (led.ended) {
+          navigator_.leaving = false;
+          navigator_.follow("exitAll");
+        } else if (fromSco) {
+          navigator_.leaving = false;
+          navigator_.refuse();
+        } else {
+          params[launch.sequencing.refusedParameter] = launch.sequencing.refusedValue;
+          navigator_.leave(params);
+        }
+      });
+    },
+    /* The SCO's own request was refused: it has ended, say why and let the learner pick another one. */
+    refuse: function () {
+      var notice = document.querySelector(".scorm-refusal");
+      if (notice) {
+        notice.textContent = launch.sequencing.refusal;
+        notice.hidden = false;
+      }
+      navigator_.follow("exit");
     },
     /* A request the SCO made at Terminate: leave for another SCO, or show that the learner left. */
     follow: function (request) {
@@ -281,6 +345,7 @@
   window.scormPlayer.navigate = navigator_.go;
 
   function setUpControls() {
+    engineButtons();
     document.querySelectorAll("[data-nav]").forEach(function (button) {
       button.addEventListener("click", function () {
         var request = button.getAttribute("data-nav");
