@@ -146,7 +146,8 @@ class ScormPlayerMixin(CompletableXBlockMixin):
             return []
         from .sequencing import build_tree  # pylint: disable=import-outside-toplevel
 
-        ignored = unsupported_elements(build_tree(manifest))
+        ignored = engine.ignored_by_player(unsupported_elements(build_tree(manifest)), self.runtime_standard(),
+                                           self.launch_items())
         return [SequencingNotice("sequencing_unsupported", elements=", ".join(ignored))] if ignored else []
 
     # ---- grading ---------------------------------------------------------------------------------------------

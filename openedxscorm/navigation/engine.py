@@ -7,6 +7,7 @@ from it: the server computes them from the SCOs' own committed data.
 """
 from ..sequencing.engine_tree import engine_activity_tree
 from ..sequencing.tree import defines_sequencing
+from ..sequencing.vocab import BROWSER_ENGINE_HANDLES
 
 # Standards whose browser API carries the sequencing engine (scorm-again's SCORM 1.2 API has none).
 ENGINE_STANDARDS = ("2004",)
@@ -21,6 +22,12 @@ STATE_REFUSALS = {
 def uses_engine(standard, items):
     """Whether the launcher lets the engine choose SCOs: a SCORM 2004 package with several of them."""
     return standard in ENGINE_STANDARDS and len(items) > 1
+
+
+def ignored_by_player(unsupported, standard, items):
+    """The server-unsupported sequencing names nothing honours: less what the browser engine runs, if it runs."""
+    handled = BROWSER_ENGINE_HANDLES if uses_engine(standard, items) else ()
+    return [name for name in unsupported if name not in handled]
 
 
 def activity_tree(manifest):

@@ -42,5 +42,13 @@ SUPPORTED_ELEMENTS = (
 )
 # limitConditions attributes that are honoured.
 SUPPORTED_LIMITS = ("attemptLimit",)
+# What scorm-again's sequencing engine honours in the browser beyond this engine's subset, when it runs (SCORM
+# 2004, several SCOs): the names unsupported_elements gives for them, left out of the author's warning.
+BROWSER_ENGINE_HANDLES = (
+    "postConditionRule:exitParent", "postConditionRule:exitAll", "postConditionRule:retry",
+    "postConditionRule:retryAll", "postConditionRule:continue", "postConditionRule:previous",
+    "exitConditionRule:exit", "exitConditionRule:exitParent", "exitConditionRule:exitAll",
+    "preConditionRule:stopForwardTraversal", "constrainedChoiceConsiderations",
+)
 # Rule conditions that depend on time tracking this engine does not do: always false.
 TIME_CONDITIONS = ("timeLimitExceeded", "outsideAvailableTimeRange")

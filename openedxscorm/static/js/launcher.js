@@ -252,6 +252,7 @@
 
   /* ---- Navigation between SCOs: the launcher reloads itself for the next SCO, once the current one has
    * terminated (its own unload handler usually does it; else the player does) and its last commit is answered. */
+  var FLOW_REQUESTS = { continue: true, previous: true };
   var ENDING_REQUESTS = { exit: true, exitAll: true, suspendAll: true, abandon: true, abandonAll: true };
   var SETTLE_LIMIT_MS = 5000;
 
@@ -273,6 +274,14 @@
       var frame = document.querySelector(".scorm-content");
       var finish = function () {
         if (!terminated) {
+          // End the session through the API, as the SCO would: the sequencing engine takes in its results.
+          try {
+            api[names.terminate]("");
+          } catch (error) {
+            if (window.console) { window.console.warn("SCORM session not ended by the API:", error); }
+          }
+        }
+        if (!terminated) {
           terminated = true;
           commit(true);
         }
@@ -290,9 +299,16 @@
       if (navigator_.leaving) { return; }
       navigator_.leaving = true;
       document.body.setAttribute("aria-busy", "true");
+      // With the engine and a running SCO, next and previous go in adl.nav.request before the session ends, so
+      // the engine processes them in Terminate as the SCO's own (post-condition rules included). A choice is
+      // asked after Terminate, once the SCO's results are taken in.
+      var atTerminate = Boolean(sequencer && FLOW_REQUESTS[request] && !terminated &&
+        sequencer.requestAtTerminate(request));
       navigator_.endSco(function () {
         if (sequencer && request) {
-          navigator_.deliver(sequencer.request(request), false);
+          // Refused in Terminate (checked before the SCO's results were taken in): asked again after it.
+          var led = atTerminate ? sequencer.outcome() : null;
+          navigator_.deliver(led && !led.refused ? led : sequencer.request(request), false);
           return;
         }
         var params = {};

@@ -69,6 +69,11 @@ window.ScormSequencer = (function () {
       clear: clearOutcome,
       /* What the SCO's adl.nav.request led to when it terminated (the engine processes it in Terminate). */
       outcome: function () { return result(true); },
+      /* Leave a request of the player's controls for the running SCO's Terminate; false when not accepted. */
+      requestAtTerminate: function (request) {
+        clearOutcome();
+        return String(api.SetValue("adl.nav.request", request)) === "true";
+      },
       /* A request of the player's controls, in the adl.nav.request vocabulary. */
       request: function (request) {
         clearOutcome();
