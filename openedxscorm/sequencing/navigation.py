@@ -2,6 +2,8 @@
 modes, pre-condition rules and attempt limits allow. Each returns the leaf to deliver, or a refusal code."""
 from dataclasses import dataclass
 
+from ..errors import gettext_noop
+
 
 @dataclass(frozen=True)
 class NavigationResult:
@@ -11,16 +13,16 @@ class NavigationResult:
 
 # Refusal code -> English reason (the player shows it; see navigation/messages in the launcher).
 NAVIGATION_REFUSALS = {
-    "flow_disabled": "This content does not allow moving forward or back in order.",
-    "forward_only": "This content does not allow going back.",
-    "choice_disabled": "This content does not allow choosing activities from the list.",
-    "disabled": "This activity is not available yet.",
-    "hidden": "This activity cannot be chosen.",
-    "limit_exceeded": "You have used all the attempts allowed for this activity.",
-    "choice_exit": "You have to finish the current section first.",
-    "end": "There is no activity in that direction.",
-    "unknown_target": "That activity is not part of this content.",
-    "engine_refused": "This content's sequencing rules do not allow that now.",
+    "flow_disabled": gettext_noop("This content does not allow moving forward or back in order."),
+    "forward_only": gettext_noop("This content does not allow going back."),
+    "choice_disabled": gettext_noop("This content does not allow choosing activities from the list."),
+    "disabled": gettext_noop("This activity is not available yet."),
+    "hidden": gettext_noop("This activity cannot be chosen."),
+    "limit_exceeded": gettext_noop("You have used all the attempts allowed for this activity."),
+    "choice_exit": gettext_noop("You have to finish the current section first."),
+    "end": gettext_noop("There is no activity in that direction."),
+    "unknown_target": gettext_noop("That activity is not part of this content."),
+    "engine_refused": gettext_noop("This content's sequencing rules do not allow that now."),
 }
 
 
