@@ -293,6 +293,7 @@ class ScormPlayerMixin(CompletableXBlockMixin):
             launch["sequencing"] = {
                 "activityTree": engine.activity_tree(self.manifest()),
                 "state": "" if preview else engine.saved_state(self.sequencing_state, self.package_sha1),
+                "preview": preview,  # nothing is stored: the engine's session lives in the browser tab
                 "stateUrl": self.runtime.handler_url(self, "engine_state", query=_query(**preview_query)),
                 "deliverParameter": DELIVER_PARAMETER,
                 "refusedParameter": REFUSED_PARAMETER,

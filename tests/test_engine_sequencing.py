@@ -159,6 +159,13 @@ def test_launcher_gives_the_engine_its_tree_and_the_saved_state(forced):
     assert launch_of(forced)[0]["sequencing"]["state"] == '{"saved": 1}'
 
 
+def test_preview_keeps_the_engine_session_in_the_tab(forced):
+    post_state(forced, {"state": "learner"})
+    launch = launch_of(forced, "?preview=1")[0]["sequencing"]
+    assert launch["preview"] is True and launch["state"] == ""
+    assert launch_of(forced)[0]["sequencing"]["preview"] is False
+
+
 def test_engine_state_is_not_stored_in_preview_or_when_refused(forced):
     assert post_state(forced, {"state": "kept"}).status_code == 200
     assert post_state(forced, {"state": "preview"}, "?preview=1").json_body == {"result": "ignored"}

@@ -210,6 +210,8 @@ def test_simple_remediation_retries_the_content_of_a_failed_test(workbench, page
     assert visited == ["playing_item", "etuqiette_item", "handicapping_item", "havingfun_item",
                        "test_1", "test_2", "test_3", "test_4"]
     assert sco_id(launcher) == "playing_item"  # retried: only the content of the failed test comes back
+    page.reload()  # the engine's session comes back from the server: a fresh one would go on to etuqiette_item
+    launcher, sco = current_sco(page, "playing_item")
     commit_values(sco, "2004", content)
     terminate_with(sco, "continue")
     launcher, sco = current_sco(page, "test_1")

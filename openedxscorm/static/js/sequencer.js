@@ -30,6 +30,24 @@ window.ScormSequencer = (function () {
       onSequencingError: function (error) { outcome.error = String(error); }
     };
 
+    var previewKey = "openedxscorm-preview-sequencing:" + config.stateUrl;
+
+    function readPreviewState() {
+      try {
+        return window.sessionStorage.getItem(previewKey) || "";
+      } catch (error) {
+        return "";
+      }
+    }
+
+    function writePreviewState(state) {
+      try {
+        window.sessionStorage.setItem(previewKey, state);
+      } catch (error) {
+        if (window.console) { window.console.warn("SCORM preview sequencing state not kept:", error); }
+      }
+    }
+
     function currentId() {
       var service = api.getSequencingService();
       var current = service && service.getSequencingState().currentActivity;
@@ -53,9 +71,10 @@ window.ScormSequencer = (function () {
        * server may have started elsewhere: a first visit, or a session saved before another package). */
       attach: function (instance) {
         api = instance;
-        if (config.state) {
+        var state = config.preview ? readPreviewState() : config.state;
+        if (state) {
           try {
-            api.deserializeSequencingState(config.state);
+            api.deserializeSequencingState(state);
           } catch (error) {
             if (window.console) { window.console.warn("SCORM sequencing state not restored:", error); }
           }
@@ -93,9 +112,15 @@ window.ScormSequencer = (function () {
         }
         return false;
       },
-      /* Save the engine's session on the server; resolves when the answer came (or failed). */
+      /* Save the engine's session on the server (in the tab in Studio's preview, where nothing is stored);
+       * resolves when the answer came (or failed). */
       save: function () {
-        var body = JSON.stringify({ state: api.serializeSequencingState() });
+        var state = api.serializeSequencingState();
+        if (config.preview) {
+          writePreviewState(state);
+          return Promise.resolve(null);
+        }
+        var body = JSON.stringify({ state: state });
         var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
         return fetch(config.stateUrl, {
           method: "POST",
