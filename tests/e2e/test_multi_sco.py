@@ -1,5 +1,6 @@
 """Multi-SCO packages in the workbench with Chromium: the table of contents, next and previous, per-SCO state
 across a reload, block completion and grade from the rollup, and sequencing rules that forbid a choice."""
+import json
 import re
 import uuid
 
@@ -99,10 +100,17 @@ def test_forced_sequential_choice_waits_for_the_earlier_scos(workbench, page):
     assert second.get_attribute("aria-disabled") == "true"
     second.dispatch_event("click")  # refused in the page (Playwright will not click an aria-disabled button)
     assert sco_id(launcher_frame(page)) == order[0]
-    launcher.evaluate(f"window.scormPlayer.navigate('{{target={order[2]}}}choice')")  # refused by the server too
-    launcher.wait_for_selector(".scorm-refusal", timeout=15000)
+    launcher.evaluate(f"window.scormPlayer.navigate('{{target={order[2]}}}choice')")  # refused by the engine
+    launcher.wait_for_selector(".scorm-refusal:not([hidden])", timeout=15000)
     launcher, sco = current_sco(page)
     assert sco_id(launcher) == order[0] and launcher.locator(".scorm-refusal").is_visible()
+    forged = launcher.evaluate(  # a delivery the engine did not make is checked by the server too
+        "target => { var url = new URL(location.href); url.searchParams.set('deliver', target);"
+        " return fetch(url).then(r => r.text()); }", order[2])
+    assert json.loads(re.search(r'id="scorm-launch" type="application/json">(.*?)</script>', forged, re.S)
+                      .group(1))["sco"] == order[0]
+    assert re.search(r'class="scorm-refusal" role="alert">\s*\S', forged)
+    launcher, sco = current_sco(page)
 
     commit_values(sco, "2004", [("cmi.completion_status", "completed"), ("cmi.success_status", "passed")])
     launcher.wait_for_selector(f".scorm-toc-item[data-nav-target='{order[1]}']:not([aria-disabled])")
