@@ -231,3 +231,25 @@ def test_simple_remediation_retries_the_content_of_a_failed_test(workbench, page
     launcher.wait_for_selector(".scorm-ended:not([hidden])", timeout=15000)
     state = wait_for_state(state_url, lambda s: s["completion_fraction"] == 1.0)
     assert state["block"]["grade"] == pytest.approx(0.9)
+
+
+def test_scorm2004_package_without_sequencing_data_flows_through_the_engine(workbench, page):
+    """No IMS SS data: the engine gets choice and flow everywhere, so next, previous and the contents work."""
+    launcher, sco, state_url = open_package(page, workbench, "RuntimeMinimumCalls_SCORM20043rdEdition.zip",
+                                            f"plain-{uuid.uuid4().hex[:8]}")
+    order = launcher.evaluate("Array.from(document.querySelectorAll('.scorm-toc-item'))"
+                              ".map(b => b.dataset.navTarget)")
+    assert len(order) == 18 and sco_id(launcher) == order[0]
+    assert launcher.evaluate("!!JSON.parse(document.getElementById('scorm-launch').textContent).sequencing")
+    commit_values(sco, "2004", [("cmi.completion_status", "completed"), ("cmi.location", "one"),
+                                ("cmi.exit", "suspend")])  # suspended: the next attempt resumes its data
+    launcher.click(".scorm-next")
+    launcher, sco = current_sco(page, order[1])
+    launcher.locator(f".scorm-toc-item[data-nav-target='{order[9]}']").click()
+    launcher, sco = current_sco(page, order[9])
+    launcher.click(".scorm-previous")
+    launcher, sco = current_sco(page, order[8])
+    terminate_with(sco, f"{{target={order[0]}}}choice")  # the SCO's own choice request
+    launcher, sco = current_sco(page, order[0])
+    assert call(sco, "2004", "GetValue", "cmi.location")["result"] == "one"
+    assert wait_for_state(state_url, lambda s: s["scos"][order[0]]["status"] == "completed")
