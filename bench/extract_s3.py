@@ -2,11 +2,15 @@
 
 Both go through django-storages' S3Storage on a moto server started for the run on 127.0.0.1. Each extraction
 is a fresh process into a new bucket; the variants take turns for BENCH_REPEAT rounds (3 by default) and the
-median of the per-round ratios is reported. Requests are counted server side, from moto's access log.
+median of the per-round ratios is reported. Requests are counted server side, from moto's access log, from the
+moment the bucket exists: the benchmark's own CreateBucket is not counted against either block. The CPU time
+the moto server spends during each extraction is read from /proc: moto answers in one Python process, so its CPU
+time is a floor for any extraction it serves, whatever the client does (`*_store_cpu_*` figures).
 
 Packages: SMALL_MEDIA (500 files, 20 MB of media in four stored members of 5 MB) and the real package of
 ../shared/scorm-packages with the most files.
 """
+import os
 import re
 import socket
 import subprocess
@@ -60,6 +64,12 @@ class MotoServer:
                      aws_secret_access_key=SECRET_KEY, region_name=REGION).create_bucket(Bucket=name)
         return name
 
+    def cpu_seconds(self):
+        """User + system CPU time of the server process so far (Linux /proc)."""
+        with open(f"/proc/{self.process.pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def request_count(self, bucket):
         time.sleep(0.3)  # lines are logged after each answer
         text = Path(self.log_file.name).read_text(encoding="utf-8", errors="replace")
@@ -106,15 +116,32 @@ def _member_count(zip_path):
 def _rounds(server, zip_path, repeat):
     runs = {name: [] for name in VARIANTS}
     requests = {name: [] for name in VARIANTS}
+    store_cpu = {name: [] for name in VARIANTS}
     for round_number in range(1, repeat + 1):
         for name, command in VARIANTS.items():
             bucket = server.new_bucket()
+            before = server.request_count(bucket)  # the CreateBucket that made it
+            cpu_before = server.cpu_seconds()
             child = run_child(command(zip_path, server.endpoint, bucket), cwd=REPO_ROOT)
+            store_cpu[name].append(server.cpu_seconds() - cpu_before)
             runs[name].append(child)
-            requests[name].append(server.request_count(bucket))
+            requests[name].append(server.request_count(bucket) - before)
             log(f"{zip_path.name} into S3: {name} round {round_number}: {child.seconds():.3f} s, "
-                f"{requests[name][-1]} requests, peak {child.peak_rss_mib():.1f} MiB")
-    return runs, requests
+                f"{requests[name][-1]} requests, peak {child.peak_rss_mib():.1f} MiB, "
+                f"moto CPU {store_cpu[name][-1]:.2f} s, process CPU {child.cpu_seconds:.2f} s")
+    return runs, requests, store_cpu
+
+
+def _store_figures(prefix, runs, requests, store_cpu):
+    """moto's CPU time per extraction and per request, and the ratio ours would reach if it took no longer than
+    moto's own work on its requests (upstream's time over that floor)."""
+    for name, label in (("ours", ""), ("upstream", "_upstream")):
+        yield f"{prefix}{label}_store_cpu_seconds", median(store_cpu[name])
+        yield f"{prefix}{label}_store_cpu_ms_per_request", 1000 * median(
+            cpu / count for cpu, count in zip(store_cpu[name], requests[name], strict=True))
+        yield f"{prefix}{label}_process_cpu_seconds", median(child.cpu_seconds for child in runs[name])
+    yield f"{prefix}_ratio_bound_by_store", median(
+        theirs.seconds() / floor for theirs, floor in zip(runs["upstream"], store_cpu["ours"], strict=True))
 
 
 def _ratio(runs):
@@ -129,7 +156,7 @@ def run():
     server = MotoServer()
     try:
         synthetic_zip = synthetic.package_path(SMALL_MEDIA)
-        runs, requests = _rounds(server, synthetic_zip, repeat)
+        runs, requests, store_cpu = _rounds(server, synthetic_zip, repeat)
         files = _member_count(synthetic_zip)
         yield "extract_s3_files", files
         yield "extract_s3_seconds", median(child.seconds() for child in runs["ours"])
@@ -139,13 +166,16 @@ def run():
         yield "extract_s3_upstream_requests_per_file", median(requests["upstream"]) / files
         yield "extract_s3_peak_rss_mib", max(child.peak_rss_mib() for child in runs["ours"])
         yield "extract_s3_upstream_peak_rss_mib", max(child.peak_rss_mib() for child in runs["upstream"])
+        yield from _store_figures("extract_s3", runs, requests, store_cpu)
         real_zip = largest_real_package()
-        runs, requests = _rounds(server, real_zip, repeat)
+        runs, requests, store_cpu = _rounds(server, real_zip, repeat)
         files = _member_count(real_zip)
         yield "extract_s3_real_files", files
         yield "extract_s3_real_seconds", median(child.seconds() for child in runs["ours"])
         yield "extract_s3_real_upstream_seconds", median(child.seconds() for child in runs["upstream"])
         yield "extract_s3_real_ratio_vs_upstream", _ratio(runs)
         yield "extract_s3_real_requests_per_file", median(requests["ours"]) / files
+        yield "extract_s3_real_upstream_requests_per_file", median(requests["upstream"]) / files
+        yield from _store_figures("extract_s3_real", runs, requests, store_cpu)
     finally:
         server.stop()

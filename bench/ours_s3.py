@@ -1,10 +1,15 @@
 """Worker: this block's upload path into S3 (`python -m bench.ours_s3 ZIP ENDPOINT BUCKET`).
 
 Spool, check, keep the zip beside its tree and extract it into django-storages' S3Storage on the given endpoint,
-as Studio's upload does once the zip is on disk; reports the time and the peak memory.
+as Studio's upload does once the zip is on disk; reports the time and the peak memory. BENCH_OURS_SETTINGS
+(JSON, as for bench.ours) overrides XBLOCK_SETTINGS["ScormXBlock"] keys, e.g. {"EXTRACT_WORKERS": 4}.
 """
+import json
+import os
 import sys
 import time
+
+from .ours import SETTINGS_ENV
 
 ACCESS_KEY = "testing"
 SECRET_KEY = "testing"
@@ -40,7 +45,7 @@ def main(zip_path, endpoint, bucket):
 
     from .measure import peak_rss_mib, print_report
 
-    settings = merged_settings({})
+    settings = merged_settings(json.loads(os.environ.get(SETTINGS_ENV) or "{}"))
     default_storage.connection  # noqa: B018  (the client is made before timing, as in a running Studio)
     with open(zip_path, "rb") as handle:
         start = time.perf_counter()

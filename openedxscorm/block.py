@@ -219,12 +219,18 @@ class ScormXBlock(LegacyFieldsMixin, ScormStaffMixin, TrackingMixin, ScormPlayer
 
     @XBlock.handler
     def package_status(self, request, suffix=""):  # pylint: disable=unused-argument
-        """Ready, preparing or failed: polled by the student view while a package is being prepared."""
-        status = self.tree_status(self.block_settings()) if self.package_sha1 else rehydrate.failed(
-            "tree_missing", sha1="")
+        """Ready, preparing or failed: polled by the student view while a package is being prepared.
+
+        While it is being prepared, `progress` tells how far its extraction is (files and bytes done, of the
+        totals), as recorded in the cache by whichever worker extracts it; null when not known.
+        """
+        settings = self.block_settings()
+        status = self.tree_status(settings) if self.package_sha1 else rehydrate.failed("tree_missing", sha1="")
+        preparing = status.state == rehydrate.PREPARING.state
         return Response(json_body={
             "state": status.state,
             "message": status.reason.render(self.gettext) if status.reason and self.user_is_staff() else "",
+            "progress": self.package_tree(settings).read_progress() if preparing else None,
         })
 
     # ---- OLX ---------------------------------------------------------------------------------------------------

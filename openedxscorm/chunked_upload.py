@@ -5,8 +5,10 @@ with a `Content-Range` header (`studio_upload_chunk`); a piece must start where 
 dropped connection the browser asks how much arrived (`studio_upload_status`) and goes on from there. The pieces
 live in the package storage under `<LOCATION>/partial-uploads/<id>/`, where every Studio worker sees them; each
 piece is one object named by its byte span, so a listing tells how much arrived. The last piece triggers the
-usual pipeline (check, extract) on the pieces joined on local disk; its progress is kept in the cache for
-`studio_upload_status`. Unfinished uploads are deleted PARTIAL_UPLOAD_TIMEOUT seconds after their last piece.
+usual pipeline (check, extract) on the pieces joined on local disk; its progress (files and bytes extracted
+of the totals) is kept in the cache for `studio_upload_status`, which any worker answers while the last piece's
+request is still busy. Unfinished uploads are deleted PARTIAL_UPLOAD_TIMEOUT seconds after their last piece:
+when the next upload starts, or with `manage.py scorm_packages sweep-uploads`.
 """
 import json
 import logging
@@ -217,21 +219,24 @@ def joined_pieces(partial):
         yield _JoinedFile(target.name)
 
 
-def remove_stale_uploads(storage, location, timeout, now=None):
-    """Delete unfinished uploads whose last write is older than `timeout` seconds; returns how many."""
+def stale_uploads(storage, location, timeout, now=None):
+    """The unfinished uploads whose last write is older than `timeout` seconds, in the order of their ids."""
     now = now or time.time()
     root = PartialUpload(storage, location, "").folder.rstrip("/")
     try:
         folders, _files = storage.listdir(root)
     except FileNotFoundError:
-        return 0
-    removed = 0
-    for upload_id in folders:
-        partial = PartialUpload(storage, location, upload_id)
-        if now - _last_write(partial) > timeout:
-            partial.delete()
-            removed += 1
-    return removed
+        return []
+    candidates = (PartialUpload(storage, location, upload_id) for upload_id in sorted(folders))
+    return [partial for partial in candidates if now - _last_write(partial) > timeout]
+
+
+def remove_stale_uploads(storage, location, timeout, now=None):
+    """Delete unfinished uploads whose last write is older than `timeout` seconds; returns how many."""
+    stale = stale_uploads(storage, location, timeout, now=now)
+    for partial in stale:
+        partial.delete()
+    return len(stale)
 
 
 def _last_write(partial):
@@ -295,7 +300,7 @@ class ChunkedUploadMixin:
             partial, meta = open_upload(storage, settings["LOCATION"], suffix, str(self.scope_ids.usage_id))
         except UploadError as refusal:
             return self._upload_refused(refusal)
-        return Response(json_body={"state": state.get("state", RECEIVING), "received": partial.received(),
+        return Response(json_body={**state, "state": state.get("state", RECEIVING), "received": partial.received(),
                                    "size": meta["size"]})
 
     @XBlock.handler
@@ -323,11 +328,13 @@ class ChunkedUploadMixin:
     def _finish_upload(self, partial, meta, storage, settings):
         """Check and extract the joined pieces, then take the package; the outcome is kept for the status."""
         key = _state_key(partial.upload_id)
-        cache.set(key, {"state": PROCESSING, "received": meta["size"], "size": meta["size"]}, STATE_CACHE_SECONDS)
+        processing = {"state": PROCESSING, "received": meta["size"], "size": meta["size"]}
+        cache.set(key, processing, STATE_CACHE_SECONDS)
         try:
             with joined_pieces(partial) as joined:
-                received = upload.receive_package(joined, meta["filename"], storage, settings,
-                                                  after_extract=self._mirror_hook(settings))
+                received = upload.receive_package(
+                    joined, meta["filename"], storage, settings, after_extract=self._mirror_hook(settings),
+                    on_progress=lambda progress: cache.set(key, {**processing, **progress}, STATE_CACHE_SECONDS))
         except ScormError as refusal:
             log.info("SCORM package refused for %s: %s", self.scope_ids.usage_id, refusal.code)
             outcome = {"state": FAILED, "error": refusal.render(self.gettext), "code": refusal.code}

@@ -14,6 +14,7 @@ import stat
 import struct
 import tempfile
 import threading
+import time
 import zipfile
 import zlib
 from collections import deque
@@ -27,6 +28,10 @@ from .settings import merged_settings
 
 MIB = 1024 * 1024
 MANIFEST_NAME = "imsmanifest.xml"
+
+# Extraction progress is published at most this often (seconds), and once more at the end: each publication is
+# a cache write, which must not cost as much as writing a small file.
+PROGRESS_INTERVAL = 0.5
 
 # Members at most this large are never refused for their compression ratio: small text compresses well.
 RATIO_CHECK_MIN_SIZE = 1 * MIB
@@ -479,9 +484,10 @@ class _SharedArchive:
     also count the archive's open readers, without a lock: those two steps are serialized here.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, on_read=None):
         self._archive = zipfile.ZipFile(path)
         self._lock = threading.Lock()
+        self._on_read = on_read
 
     @contextmanager
     def open(self, member):
@@ -489,13 +495,30 @@ class _SharedArchive:
         with self._lock:
             stream = self._archive.open(member.zip_name)
         try:
-            yield stream
+            yield _CountedStream(stream, self._on_read) if self._on_read else stream
         finally:
             with self._lock:
                 stream.close()
 
     def close(self):
         self._archive.close()
+
+
+class _CountedStream:
+    """A member's stream that tells `on_read` how many bytes each read gave, so that progress moves inside large
+    members too; everything else is the stream's own."""
+
+    def __init__(self, stream, on_read):
+        self._stream = stream
+        self._on_read = on_read
+
+    def read(self, size=-1):
+        data = self._stream.read(size)
+        self._on_read(len(data))
+        return data
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def _member_file(stream, name, size, chunk_size):
@@ -650,32 +673,100 @@ def _writer_for(tree, limits):
     return _LocalWriter(root, tree.storage, limits)
 
 
-def _drain(archive, writer, queue, stop):
-    """Write members taken from the shared queue until it is empty or another worker failed."""
+class ExtractionProgress:
+    """Files written and bytes read from the zip so far, of the package's totals, shared by the extraction threads.
+
+    `publish(snapshot)` receives a dict with files_done, files_total, bytes_done and bytes_total: at the start,
+    then at most every `interval` seconds (PROGRESS_INTERVAL by default), then at the end, at the totals. Calls
+    are made under a lock, so the figures a listener sees never go backwards. Bytes count as they are read from
+    the zip, so a large member moves the figures while it is written; a member read again (a retried save)
+    cannot push them past the total.
+    """
+
+    def __init__(self, members, publish, interval=None, clock=time.monotonic):
+        self.files_total = len(members)
+        self.bytes_total = sum(member.size for member in members)
+        self.files_done = 0
+        self.bytes_done = 0
+        self._publish = publish
+        self._interval = PROGRESS_INTERVAL if interval is None else interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._published_at = None
+
+    def snapshot(self):
+        return {"files_done": self.files_done, "files_total": self.files_total,
+                "bytes_done": self.bytes_done, "bytes_total": self.bytes_total}
+
+    def start(self):
+        with self._lock:
+            self._send()
+
+    def bytes_read(self, count):
+        with self._lock:
+            self.bytes_done = min(self.bytes_done + count, self.bytes_total)
+            self._send_when_due()
+
+    def member_done(self):
+        with self._lock:
+            self.files_done += 1
+            self._send_when_due()
+
+    def finish(self):
+        with self._lock:
+            self.files_done, self.bytes_done = self.files_total, self.bytes_total
+            self._send()
+
+    def _send_when_due(self):
+        if self._clock() - self._published_at >= self._interval:
+            self._send()
+
+    def _send(self):
+        self._published_at = self._clock()
+        self._publish(self.snapshot())
+
+
+def _run_companion(queue):
+    """Run one job of `queue` (see extract_package's companions); False when there is none left."""
+    try:
+        job = queue.popleft()
+    except IndexError:
+        return False
+    job()
+    return True
+
+
+def _drain(archive, writer, work, stop, progress):
+    """Run the companions, then write members taken from the shared queue, until both are empty or another
+    worker failed."""
+    companions, members = work
     while not stop.is_set():
+        if _run_companion(companions):
+            continue
         try:
-            member = queue.popleft()
+            member = members.popleft()
         except IndexError:
             return
         try:
             writer.write(archive, member)
         except MEMBER_DATA_ERRORS as error:
             raise PackageError("corrupt", path=member.zip_name) from error
+        progress.member_done()
 
 
-def _write_members(archive, writer, members):
+def _write_members(archive, writer, members, companions, progress):
     """Every member through `writer`, by `writer.workers` threads pulling from one queue; raise the first failure.
 
     Memory stays at one chunk per worker whatever the number of members: there is one task per worker,
     not one per member. A damaged member is preferred over other failures, as it decides the cleanup.
     """
-    queue = deque(members)  # popleft is atomic: the workers share it without a lock
+    work = (deque(companions), deque(members))  # popleft is atomic: the workers share them without a lock
     stop = threading.Event()
     if writer.workers == 1:
-        _drain(archive, writer, queue, stop)
+        _drain(archive, writer, work, stop, progress)
         return
     with ThreadPoolExecutor(max_workers=writer.workers, thread_name_prefix="scorm-extract") as pool:
-        futures = [pool.submit(_drain, archive, writer, queue, stop) for _ in range(writer.workers)]
+        futures = [pool.submit(_drain, archive, writer, work, stop, progress) for _ in range(writer.workers)]
         wait(futures, return_when=FIRST_EXCEPTION)
         stop.set()
     failures = [future.exception() for future in futures if future.exception() is not None]
@@ -683,23 +774,44 @@ def _write_members(archive, writer, members):
         raise next((failure for failure in failures if isinstance(failure, PackageError)), failures[0])
 
 
-def extract_package(spooled, checked, tree, limits):
+def _progress_publisher(tree, listener):
+    """Publish progress to the caller's listener, when given, and to the tree's cache entry."""
+    if listener is None:
+        return tree.record_progress
+
+    def publish(snapshot):
+        listener(snapshot)
+        tree.record_progress(snapshot)
+
+    return publish
+
+
+def extract_package(spooled, checked, tree, limits, companions=(), on_progress=None):
     """Write the package's files into its tree, then the completion marker, last.
 
-    A tree already complete is left as it is: identical bytes were extracted before. A damaged member
-    (CRC or size mismatch) removes what was written and raises PackageError; a storage failure leaves
-    the tree incomplete (no marker) for a retry to finish.
+    `companions` are callables (storing the zip beside the tree, say) run by the same workers, first, while
+    members are written, and done before the marker. `on_progress(snapshot)` hears how many files and bytes
+    are written (ExtractionProgress), as does the tree's cache entry (PackageTree.read_progress).
+
+    A tree already complete is left as it is: identical bytes were extracted before; only the companions run.
+    A damaged member (CRC or size mismatch) removes what was written and raises PackageError; a storage
+    failure leaves the tree incomplete (no marker) for a retry to finish.
     """
     if tree.is_complete():
+        for job in companions:
+            job()
         return
     writer = _writer_for(tree, limits)
-    archive = _SharedArchive(spooled.path)
+    progress = ExtractionProgress(checked.members, _progress_publisher(tree, on_progress))
+    progress.start()
+    archive = _SharedArchive(spooled.path, on_read=progress.bytes_read)
     try:
         writer.prepare(checked.members)
-        _write_members(archive, writer, checked.members)
+        _write_members(archive, writer, checked.members, companions, progress)
     except PackageError:
         tree.delete()
         raise
     finally:
         archive.close()
-    tree.mark_complete(len(checked.members), sum(member.size for member in checked.members))
+    tree.mark_complete(progress.files_total, progress.bytes_total)
+    progress.finish()

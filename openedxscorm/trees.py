@@ -15,6 +15,9 @@ MARKER_NAME = ".openedxscorm-complete.json"
 # is noticed after this at the latest (the block's own deletions drop the entry at once).
 COMPLETE_CACHE_SECONDS = 24 * 60 * 60
 
+# How long the progress of an extraction stays readable after its last update, for authors' pages polling it.
+PROGRESS_CACHE_SECONDS = 60 * 60
+
 log = logging.getLogger(__name__)
 
 
@@ -32,6 +35,7 @@ class PackageTree:
         location_digest = hashlib.sha1(self.location.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
         # Short and free of the characters memcached refuses, whatever the location holds.
         self.cache_key = f"openedxscorm:tree-complete:{location_digest}:{sha1}"
+        self.progress_cache_key = f"openedxscorm:tree-progress:{location_digest}:{sha1}"
 
     def __repr__(self):
         return f"PackageTree({self.prefix!r})"
@@ -75,9 +79,25 @@ class PackageTree:
 
         cache.delete(self.cache_key)
 
+    def record_progress(self, progress):
+        """Keep how far the extraction of this tree is (files and bytes written, and their totals) in the cache,
+        where every worker reads it."""
+        from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+
+        cache.set(self.progress_cache_key, dict(progress), PROGRESS_CACHE_SECONDS)
+
+    def read_progress(self):
+        """The last progress recorded for this tree's extraction, or None when none is known."""
+        from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+
+        return cache.get(self.progress_cache_key)
+
     def delete(self):
         """Delete every file of the tree, the marker first so no reader trusts a half-deleted tree."""
+        from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+
         self.forget_complete()
+        cache.delete(self.progress_cache_key)
         self.storage.delete(self.marker_name)
         self._delete_folder(self.prefix)
         self.storage.delete(self.zip_name)

@@ -1,6 +1,7 @@
 """Turning an author's upload into a playable package: spool, check, extract, then the block's new field values."""
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 
 from django.core.files import File
 
@@ -32,9 +33,11 @@ def package_fields(checked, uploaded_at):
     }
 
 
-def store_zip(spooled, tree, part_size=Limits.part_size):
-    """Keep the zip beside its tree (streamed), before the tree's marker is written, unless it is there already.
+def zip_keeper(spooled, tree, part_size=Limits.part_size):
+    """A job that keeps the zip beside its tree (streamed), unless it is there already; run before the marker.
 
+    It is made in the calling thread and may run in an extraction worker: on S3 it holds this thread's client
+    (S3Storage makes a client per thread, at a cost in CPU and memory a worker should not pay again).
     On S3 the zip is put straight over whatever is there, one part in memory at a time: an object store never
     shows a cut-short object, so asking first (a HEAD) would only cost a request. Elsewhere a zip of another
     size there was cut short (a killed process): it is replaced, never trusted.
@@ -42,9 +45,17 @@ def store_zip(spooled, tree, part_size=Limits.part_size):
     from .s3 import S3Writer, writes_directly  # pylint: disable=import-outside-toplevel
 
     if writes_directly(tree.storage):
-        with open(spooled.path, "rb") as handle:
-            S3Writer(tree.storage, part_size).put_stream(tree.zip_name, handle, spooled.size)
-        return
+        writer = S3Writer(tree.storage, part_size)
+
+        def put_zip():
+            with open(spooled.path, "rb") as handle:
+                writer.put_stream(tree.zip_name, handle, spooled.size)
+
+        return put_zip
+    return partial(_save_zip, spooled, tree)
+
+
+def _save_zip(spooled, tree):
     if tree.storage.exists(tree.zip_name):
         if tree.storage.size(tree.zip_name) == spooled.size:
             return
@@ -55,18 +66,20 @@ def store_zip(spooled, tree, part_size=Limits.part_size):
         tree.storage.delete(saved)
 
 
-def receive_package(fileobj, filename, storage, settings, after_extract=None):
+def receive_package(fileobj, filename, storage, settings, after_extract=None, on_progress=None):
     """Validate and extract an uploaded zip; raises ScormError (nothing stored) when the package is refused.
 
-    after_extract(spooled) runs while the spooled zip still exists (the contentstore mirror uses it) and returns
-    extra notices for the author.
+    The zip is stored beside the tree by one of the extraction workers while the others write members (it is
+    the largest object: started first, it ends with them rather than after them). after_extract(spooled) runs
+    while the spooled zip still exists (the contentstore mirror uses it) and returns extra notices for the
+    author; on_progress(snapshot) hears how far extraction is (see package.ExtractionProgress).
     """
     limits = Limits.from_settings(settings)
     with spooled_upload(fileobj, filename, limits) as spooled:
         checked = check_package(spooled, limits)
         tree = PackageTree(storage, settings["LOCATION"], spooled.sha1)
-        store_zip(spooled, tree, limits.part_size)
-        extract_package(spooled, checked, tree, limits)
+        keep_zip = zip_keeper(spooled, tree, limits.part_size)
+        extract_package(spooled, checked, tree, limits, companions=[keep_zip], on_progress=on_progress)
         extra_notices = after_extract(spooled) if after_extract else []
     return ReceivedPackage(
         fields=package_fields(checked, datetime.now(timezone.utc)),

@@ -9,7 +9,9 @@ import pytest
 
 from openedxscorm import s3
 from openedxscorm.package import Limits, check_package, extract_package, spool_path
+from openedxscorm.settings import merged_settings
 from openedxscorm.trees import PackageTree
+from openedxscorm.upload import receive_package
 from tests.conftest import package_zips
 from tests.test_package_hostile import build_zip, manifest, playable_entries
 
@@ -66,6 +68,30 @@ def test_at_most_one_request_per_file_and_no_listing_or_head_per_file(tmp_path, 
     assert len(sent) / len(checked.members) <= 1.05
     marker_key = s3.object_key(storage, tree.marker_name)
     assert sent[-1][0] == "PUT" and sent[-1][1].endswith(marker_key.rsplit("/", 1)[-1]), "marker written last"
+
+
+@pytest.mark.parametrize("workers", [1, 8])
+def test_upload_of_the_largest_real_package_is_one_put_per_file_plus_zip_and_marker(moto_server, bucket, s3_storage,
+                                                                                    workers):
+    """receive_package: the zip is kept beside the tree by a worker while others write members; the only requests
+    besides one PUT per member are the zip's PUT, the marker's HEAD (identical bytes skip extraction) and its PUT,
+    last."""
+    zip_path = max(REAL_PACKAGES, key=lambda path: len(zipfile.ZipFile(path).namelist()))
+    settings = merged_settings({"EXTRACT_WORKERS": workers})
+    before = len(moto_server.settled_requests(bucket))
+    with open(zip_path, "rb") as handle:
+        received = receive_package(handle, zip_path.name, s3_storage, settings)
+    sent = moto_server.settled_requests(bucket)[before:]
+    tree = PackageTree(s3_storage, settings["LOCATION"], received.sha1)
+    files = len(zipfile.ZipFile(zip_path).namelist())
+    zip_key = s3.object_key(s3_storage, tree.zip_name)
+    marker_key = s3.object_key(s3_storage, tree.marker_name)
+    assert [method for method, _path, _status in sent].count("PUT") == files + 2
+    assert [(method, path) for method, path, _status in sent if method != "PUT"] == [("HEAD", "/" + marker_key)]
+    assert sum(1 for _method, path, _status in sent if path == "/" + zip_key) == 1
+    assert sent[-1][:2] == ("PUT", "/" + marker_key), "marker written last"
+    assert (len(sent)) / files <= 1.05
+    assert stored_bytes(s3_storage, tree.zip_name) == zip_path.read_bytes()
 
 
 def test_large_member_goes_in_parts_with_bounded_memory(tmp_path, moto_server, bucket, s3_storage):

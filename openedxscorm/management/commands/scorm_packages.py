@@ -1,4 +1,4 @@
-"""Operators' checks and repairs of SCORM package trees: ``verify``, ``resync`` and ``sweep``.
+"""Operators' checks and repairs of SCORM package trees: ``verify``, ``resync``, ``sweep`` and ``sweep-uploads``.
 
 Blocks are found through the modulestore (every course, or those given with --course), on the draft and the
 published branch. A package's durable copies are the course's contentstore asset (with
@@ -11,6 +11,10 @@ trees from the contentstore, and mirrors a zip into the contentstore only when t
 storage: the one STORAGE_FUNC gives the first block found. Trees of the older openedx-scorm-xblock layout are
 never touched. Dry run unless --apply; trees younger than --min-age-hours are kept, since a Studio upload
 extracts its tree before the block that references it is saved.
+
+``sweep-uploads`` deletes the pieces of Studio uploads left unfinished for longer than PARTIAL_UPLOAD_TIMEOUT
+(or --older-than-hours), under LOCATION/partial-uploads/. A new upload also does it on its way in; the command
+covers sites where no one uploads for a while. Dry run unless --apply.
 """
 import os
 import re
@@ -22,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from opaque_keys.edx.keys import CourseKey
 
 from openedxscorm import compat
+from openedxscorm.chunked_upload import stale_uploads
 from openedxscorm.mirror import asset_path, block_sha1, mirror_zip
 from openedxscorm.package import Limits, spool_path
 from openedxscorm.rehydrate import ensure_tree, forget_failure, package_extractor
@@ -61,22 +66,35 @@ class Command(BaseCommand):
             ("verify", "Check that every SCORM block's tree is complete; exits non-zero when one is not."),
             ("resync", "Re-extract missing trees (from --zips or the contentstore); mirror zips given with --zips."),
             ("sweep", "Delete trees no SCORM block references (dry run unless --apply)."),
+            ("sweep-uploads", "Delete unfinished Studio uploads older than PARTIAL_UPLOAD_TIMEOUT "
+                              "(dry run unless --apply)."),
         ):
             action = actions.add_parser(name, help=description)
             action.add_argument("--course", action="append", default=[], help="A course key (repeatable).")
             if name == "resync":
                 action.add_argument("--zips", help="A folder of package zips, matched to blocks by sha1.")
-            if name == "sweep":
+            if name in ("sweep", "sweep-uploads"):
                 action.add_argument("--apply", action="store_true", help="Really delete (default: dry run).")
+            if name == "sweep":
                 action.add_argument("--min-age-hours", type=float, default=24.0,
                                     help="Keep trees written more recently than this (default 24).")
+            if name == "sweep-uploads":
+                action.add_argument("--older-than-hours", type=float, default=None,
+                                    help="Age of the last piece past which an upload is stale "
+                                         "(default: PARTIAL_UPLOAD_TIMEOUT).")
 
     def handle(self, *args, **options):
         settings = django_block_settings()
+        handler = {"verify": self.verify, "resync": self.resync, "sweep": self.sweep,
+                   "sweep-uploads": self.sweep_uploads}[options["action"]]
+        handler(self.find_uses(settings, options, handler), settings, options)
+
+    def find_uses(self, settings, options, handler):
+        """The SCORM blocks of the chosen courses; sweep-uploads needs one only to call STORAGE_FUNC."""
+        if handler == self.sweep_uploads and settings.get("STORAGE_FUNC") is None:
+            return []
         course_keys = [CourseKey.from_string(key) for key in options["course"]] or compat.course_keys()
-        uses = package_uses(course_keys)
-        handler = {"verify": self.verify, "resync": self.resync, "sweep": self.sweep}[options["action"]]
-        handler(uses, settings, options)
+        return package_uses(course_keys)
 
     def tree_of(self, use, settings):
         return PackageTree(get_storage(use.block, settings), settings["LOCATION"], use.sha1)
@@ -169,6 +187,18 @@ class Command(BaseCommand):
             if options["apply"]:
                 tree.delete()
             self.say("DELETED" if options["apply"] else "WOULD DELETE", tree.prefix)
+
+
+    # -- sweep-uploads
+
+    def sweep_uploads(self, uses, settings, options):
+        storage = get_storage(uses[0].block if uses else None, settings)
+        hours = options["older_than_hours"]
+        timeout = settings["PARTIAL_UPLOAD_TIMEOUT"] if hours is None else hours * 3600
+        for partial in stale_uploads(storage, settings["LOCATION"], timeout):
+            if options["apply"]:
+                partial.delete()
+            self.say("DELETED" if options["apply"] else "WOULD DELETE", partial.folder)
 
 
 EPOCH = datetime.fromtimestamp(0, timezone.utc)

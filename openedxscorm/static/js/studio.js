@@ -84,6 +84,35 @@ function ScormStudioView(runtime, element) {
     }
   }
 
+  // While the last piece's request checks and extracts the package, the server keeps how far it is.
+  function showExtraction(state) {
+    if (!state.files_total) {
+      showStatus(gettext("Checking and extracting the package..."), "");
+      return;
+    }
+    progress.hidden = false;
+    progress.value = Math.round(100 * (state.bytes_total ? state.bytes_done / state.bytes_total
+      : state.files_done / state.files_total));
+    showStatus(interpolate(gettext("Extracting the package: %(done)s of %(total)s files (%(size_done)s of %(size_total)s MB)"),
+      { done: state.files_done, total: state.files_total, size_done: (state.bytes_done / 1e6).toFixed(1),
+        size_total: (state.bytes_total / 1e6).toFixed(1) }), "");
+  }
+
+  // Polls studio_upload_status every second until the returned function is called.
+  function watchExtraction(uploadId) {
+    var watching = true;
+    (async function poll() {
+      while (watching) {
+        await wait(1000);
+        var known = watching ? await askStatus(uploadId).catch(function () { return { status: 0, body: {} }; }) : null;
+        if (watching && known && known.status === 200 && known.body.state === "processing") {
+          showExtraction(known.body);
+        }
+      }
+    })();
+    return function stop() { watching = false; };
+  }
+
   function interpolate(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (match, name) { return values[name]; });
   }
@@ -103,13 +132,17 @@ function ScormStudioView(runtime, element) {
     root.dataset.uploadId = uploadId;
     while (true) {
       var answer;
+      var end = Math.min(offset + pieceSize, file.size);
+      var stopWatching = end === file.size ? watchExtraction(uploadId) : function () {};
       try {
-        var blob = file.slice(offset, Math.min(offset + pieceSize, file.size));
+        var blob = file.slice(offset, end);
         answer = await sendPiece(uploadId, blob, offset, file.size, function (loaded) {
           showProgress(offset + loaded, file.size);
         });
       } catch (networkError) {
         answer = { status: 0, body: {} };
+      } finally {
+        stopWatching();
       }
       if (answer.status === 200 && answer.body.state === "done") { return answer.body; }
       if (answer.status === 200) { offset = answer.body.received; retries = 0; continue; }
@@ -123,6 +156,7 @@ function ScormStudioView(runtime, element) {
       await wait(1000 * Math.pow(2, retries - 1));
       var known = await askStatus(uploadId).catch(function () { return { status: 0, body: {} }; });
       while (known.status === 200 && known.body.state === "processing") {
+        showExtraction(known.body);
         await wait(2000);
         known = await askStatus(uploadId).catch(function () { return { status: 0, body: {} }; });
       }
