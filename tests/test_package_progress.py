@@ -70,12 +70,15 @@ def test_extraction_reports_progress_that_moves_and_ends_at_the_totals(storage, 
     assert tree.read_progress() == heard[-1], "any worker reads it from the cache"
 
 
+def checked_largest_package(storage, workers):
+    """(limits, spooled zip, checked package, its tree) of the largest real package, ready to extract."""
+    limits = Limits(workers=workers)
+    spooled = spool_path(largest_real_package())
+    return limits, spooled, check_package(spooled, limits), PackageTree(storage, "scorm", spooled.sha1)
+
+
 def test_companions_run_before_the_marker_and_also_for_a_complete_tree(storage):
-    zip_path = largest_real_package()
-    limits = Limits(workers=3)
-    spooled = spool_path(zip_path)
-    checked = check_package(spooled, limits)
-    tree = PackageTree(storage, "scorm", spooled.sha1)
+    limits, spooled, checked, tree = checked_largest_package(storage, workers=3)
     seen = []
     threads = []
 
@@ -92,11 +95,7 @@ def test_companions_run_before_the_marker_and_also_for_a_complete_tree(storage):
 
 
 def test_a_failing_companion_leaves_the_tree_incomplete(storage):
-    zip_path = largest_real_package()
-    limits = Limits(workers=2)
-    spooled = spool_path(zip_path)
-    checked = check_package(spooled, limits)
-    tree = PackageTree(storage, "scorm", spooled.sha1)
+    limits, spooled, checked, tree = checked_largest_package(storage, workers=2)
 
     def broken_store():
         raise OSError("store down")
