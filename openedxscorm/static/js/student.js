@@ -17,6 +17,14 @@ function ScormStudentView(runtime, element) {
   var statusUrl = runtime.handlerUrl(element, "package_status");
   var attempts = 0;
 
+  /* How far the server's extraction is (files and bytes done of the totals), once it reports it. */
+  function showProgress(progress) {
+    var bar = block.querySelector(".scorm-preparing-progress");
+    if (!bar || !progress || !progress.bytes_total) { return; }
+    bar.value = progress.bytes_done / progress.bytes_total;
+    bar.hidden = false;
+  }
+
   function poll() {
     attempts += 1;
     fetch(statusUrl, { credentials: "same-origin" })
@@ -32,7 +40,10 @@ function ScormStudentView(runtime, element) {
           }
           var message = block.querySelector(".scorm-preparing");
           if (message) { message.remove(); }
+          var bar = block.querySelector(".scorm-preparing-progress");
+          if (bar) { bar.remove(); }
         } else if (status.state === "preparing" && attempts < 60) {
+          showProgress(status.progress);
           window.setTimeout(poll, 2000);
         } else {
           block.querySelector(".scorm-preparing").textContent = status.message || "";
