@@ -31,6 +31,8 @@ SECRET_KEY = "testing"
 REGION = "us-east-1"
 UPSTREAM_S3_PACKAGES = ("boto3==1.44.8", "django-storages==1.14.6")
 SMALL_MEDIA = synthetic.PackageSpec(name="s3-500-files", file_count=500, media_count=4, media_size=5 * 1000 * 1000)
+# Werkzeug colours some lines (4xx, 5xx) with ANSI codes unless colorama is installed to strip them.
+ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
 REQUEST_LINE = re.compile(r'"(?P<method>[A-Z]+) /(?P<bucket>[^/?" ]+)[^" ]* HTTP/[0-9.]+" \d+')
 
 
@@ -72,7 +74,7 @@ class MotoServer:
 
     def request_count(self, bucket):
         time.sleep(0.3)  # lines are logged after each answer
-        text = Path(self.log_file.name).read_text(encoding="utf-8", errors="replace")
+        text = ANSI_STYLE.sub("", Path(self.log_file.name).read_text(encoding="utf-8", errors="replace"))
         return sum(1 for match in REQUEST_LINE.finditer(text) if match["bucket"] == bucket)
 
     def stop(self):

@@ -16,6 +16,8 @@ ACCESS_KEY = "testing"
 SECRET_KEY = "testing"
 REGION = "us-east-1"
 # Werkzeug's access log line: "PUT /bucket/key?uploads HTTP/1.1" 200
+# Werkzeug colours some lines (4xx, 5xx) with ANSI codes unless colorama is installed to strip them.
+ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
 REQUEST_LINE = re.compile(r'"(?P<method>[A-Z]+) /(?P<bucket>[^/?" ]+)(?P<rest>[^" ]*) HTTP/[0-9.]+" (?P<status>\d+)')
 
 
@@ -40,7 +42,7 @@ class MotoServer:
 
     def requests(self, bucket):
         """(method, path-after-bucket, status) of every request the server logged for `bucket`."""
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        text = ANSI_STYLE.sub("", self.log_path.read_text(encoding="utf-8", errors="replace"))
         return [(match["method"], match["rest"], int(match["status"]))
                 for match in REQUEST_LINE.finditer(text) if match["bucket"] == bucket]
 
