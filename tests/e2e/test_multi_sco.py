@@ -5,6 +5,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.player import call, find_scenario, handler_url, learner_state, wait_for_state
 
@@ -22,15 +23,28 @@ def current_sco(page, expected=None, timeout=15000):
     """(launcher frame, SCO frame) once the launcher shows `expected` (any SCO when None) and its SCO loaded."""
     deadline_script = "expected => { var el = document.getElementById('scorm-launch'); if (!el) return false;" \
                       " var sco = JSON.parse(el.textContent).sco; return expected ? sco === expected : !!sco; }"
-    page.wait_for_function(
-        "([expected, script]) => { var frame = document.querySelector('iframe.scorm-player');"
-        " var doc = frame && frame.contentDocument; if (!doc || doc.readyState !== 'complete') return false;"
-        " return (new Function('expected', 'return (' + script + ')(expected)')).call(doc.defaultView, expected); }",
-        arg=[expected, deadline_script.replace("document", "this.document")], timeout=timeout)
+    try:
+        page.wait_for_function(
+            "([expected, script]) => { var frame = document.querySelector('iframe.scorm-player');"
+            " var doc = frame && frame.contentDocument; if (!doc || doc.readyState !== 'complete') return false;"
+            " return (new Function('expected', 'return (' + script + ')(expected)')).call(doc.defaultView, expected);"
+            " }", arg=[expected, deadline_script.replace("document", "this.document")], timeout=timeout)
+    except PlaywrightTimeout as timeout_error:
+        raise AssertionError(f"SCO {expected} never came: {player_state(page)}") from timeout_error
     launcher = launcher_frame(page)
     sco = launcher.wait_for_selector("iframe.scorm-content").content_frame()
     sco.wait_for_load_state("load")
     return launcher, sco
+
+
+def player_state(page):
+    """Where the player stands, for a failure message: its URL, SCO, refusal and whether the session ended."""
+    return launcher_frame(page).evaluate(
+        "() => { var el = document.getElementById('scorm-launch'); var refusal = document.querySelector("
+        "'.scorm-refusal'); var ended = document.querySelector('.scorm-ended'); return {url: location.href,"
+        " sco: el && JSON.parse(el.textContent).sco, refusal: refusal && !refusal.hidden && refusal.textContent,"
+        " ended: !!ended && !ended.hidden, player: window.scormPlayer && {stored: window.scormPlayer.stored,"
+        " failed: window.scormPlayer.failed, rejected: window.scormPlayer.rejected}}; }")
 
 
 def sco_id(launcher):
@@ -221,14 +235,19 @@ def test_simple_remediation_retries_the_content_of_a_failed_test(workbench, page
     page.reload()  # the engine's session comes back from the server: a fresh one would go on to etuqiette_item
     launcher, sco = current_sco(page, "playing_item")
     commit_values(sco, "2004", content)
-    terminate_with(sco, "continue")
+    assert call(sco, "2004", "Terminate", "")["result"] == "true"  # ends by itself; the learner presses Next
+    launcher.wait_for_function("() => window.scormPlayer.inFlight === 0")
+    launcher.click(".scorm-next")
     launcher, sco = current_sco(page, "test_1")
     commit_values(sco, "2004", passed)
     terminate_with(sco, "continue")
     launcher, sco = current_sco(page, "test_4")  # tests 2 and 3 are skipped (passed); test_4 has no skip rule
     commit_values(sco, "2004", passed)
     terminate_with(sco, "continue")  # its exitParent, then the wrapper's exitAll: every objective is satisfied
-    launcher.wait_for_selector(".scorm-ended:not([hidden])", timeout=15000)
+    try:
+        launcher_frame(page).wait_for_selector(".scorm-ended:not([hidden])", timeout=15000)
+    except PlaywrightTimeout as timeout_error:
+        raise AssertionError(f"the session never ended: {player_state(page)}") from timeout_error
     state = wait_for_state(state_url, lambda s: s["completion_fraction"] == 1.0)
     assert state["block"]["grade"] == pytest.approx(0.9)
 

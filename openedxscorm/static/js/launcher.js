@@ -223,10 +223,10 @@
         // The engine already processed the SCO's request inside Terminate; the player only follows it.
         var led = sequencer.outcome();
         if (navigator_.leaving) { return; }
+        // Without a request nothing is saved: a SCO ending as its page goes away (a reload) must find the
+        // session as it was when it was delivered, and the next navigation saves it anyway.
         if (requested || led.target || led.ended) {
           window.setTimeout(function () { navigator_.deliver(led, true); }, 0);
-        } else {
-          sequencer.save();
         }
       } else if (requested) {
         window.setTimeout(function () { navigator_.follow(request); }, 0);
