@@ -151,33 +151,29 @@ def _ratio(runs):
     return median(theirs.seconds() / mine.seconds() for mine, theirs in pairs)
 
 
+def _package_figures(server, prefix, zip_path, repeat, with_memory):
+    """The figures of one package, named with `prefix`: seconds, ratio, requests per file, moto's CPU."""
+    runs, requests, store_cpu = _rounds(server, zip_path, repeat)
+    files = _member_count(zip_path)
+    yield f"{prefix}_files", files
+    yield f"{prefix}_seconds", median(child.seconds() for child in runs["ours"])
+    yield f"{prefix}_upstream_seconds", median(child.seconds() for child in runs["upstream"])
+    yield f"{prefix}_ratio_vs_upstream", _ratio(runs)
+    yield f"{prefix}_requests_per_file", median(requests["ours"]) / files
+    yield f"{prefix}_upstream_requests_per_file", median(requests["upstream"]) / files
+    if with_memory:
+        yield f"{prefix}_peak_rss_mib", max(child.peak_rss_mib() for child in runs["ours"])
+        yield f"{prefix}_upstream_peak_rss_mib", max(child.peak_rss_mib() for child in runs["upstream"])
+    yield from _store_figures(prefix, runs, requests, store_cpu)
+
+
 def run():
     """Yield (name, value) figures."""
     ensure_upstream_s3()
     repeat = repeat_count()
     server = MotoServer()
     try:
-        synthetic_zip = synthetic.package_path(SMALL_MEDIA)
-        runs, requests, store_cpu = _rounds(server, synthetic_zip, repeat)
-        files = _member_count(synthetic_zip)
-        yield "extract_s3_files", files
-        yield "extract_s3_seconds", median(child.seconds() for child in runs["ours"])
-        yield "extract_s3_upstream_seconds", median(child.seconds() for child in runs["upstream"])
-        yield "extract_s3_ratio_vs_upstream", _ratio(runs)
-        yield "extract_s3_requests_per_file", median(requests["ours"]) / files
-        yield "extract_s3_upstream_requests_per_file", median(requests["upstream"]) / files
-        yield "extract_s3_peak_rss_mib", max(child.peak_rss_mib() for child in runs["ours"])
-        yield "extract_s3_upstream_peak_rss_mib", max(child.peak_rss_mib() for child in runs["upstream"])
-        yield from _store_figures("extract_s3", runs, requests, store_cpu)
-        real_zip = largest_real_package()
-        runs, requests, store_cpu = _rounds(server, real_zip, repeat)
-        files = _member_count(real_zip)
-        yield "extract_s3_real_files", files
-        yield "extract_s3_real_seconds", median(child.seconds() for child in runs["ours"])
-        yield "extract_s3_real_upstream_seconds", median(child.seconds() for child in runs["upstream"])
-        yield "extract_s3_real_ratio_vs_upstream", _ratio(runs)
-        yield "extract_s3_real_requests_per_file", median(requests["ours"]) / files
-        yield "extract_s3_real_upstream_requests_per_file", median(requests["upstream"]) / files
-        yield from _store_figures("extract_s3_real", runs, requests, store_cpu)
+        yield from _package_figures(server, "extract_s3", synthetic.package_path(SMALL_MEDIA), repeat, True)
+        yield from _package_figures(server, "extract_s3_real", largest_real_package(), repeat, False)
     finally:
         server.stop()
