@@ -261,9 +261,9 @@
     /* The launcher's URL with these query parameters (and the SCO we come from, when there are any). */
     url: function (params) {
       var url = new URL(launch.launcherUrl, window.location.href);
-      var names_ = Object.keys(params).filter(function (name) { return params[name]; });
-      names_.forEach(function (name) { url.searchParams.set(name, params[name]); });
-      if (names_.length) { url.searchParams.set(launch.fromParameter, launch.sco); }
+      var given = Object.keys(params).filter(function (name) { return params[name]; });
+      given.forEach(function (name) { url.searchParams.set(name, params[name]); });
+      if (given.length) { url.searchParams.set(launch.fromParameter, launch.sco); }
       return url.toString();
     },
     leave: function (params) {
@@ -326,16 +326,21 @@
           params[launch.sequencing.deliverParameter] = led.target;
           navigator_.leave(params);
         } else if (led.ended) {
-          navigator_.leaving = false;
+          navigator_.stay();
           navigator_.follow("exitAll");
         } else if (fromSco) {
-          navigator_.leaving = false;
+          navigator_.stay();
           navigator_.refuse();
         } else {
           params[launch.sequencing.refusedParameter] = launch.sequencing.refusedValue;
           navigator_.leave(params);
         }
       });
+    },
+    /* Nothing more to load on this page: the player is no longer busy. */
+    stay: function () {
+      navigator_.leaving = false;
+      document.body.removeAttribute("aria-busy");
     },
     /* The SCO's own request was refused: it has ended, say why and let the learner pick another one. */
     refuse: function () {
