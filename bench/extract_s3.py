@@ -24,11 +24,9 @@ from pathlib import Path
 
 from . import synthetic, upstream
 from .measure import log, median, repeat_count, run_child
+from .s3_settings import ACCESS_KEY, REGION, SECRET_KEY
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ACCESS_KEY = "testing"
-SECRET_KEY = "testing"
-REGION = "us-east-1"
 UPSTREAM_S3_PACKAGES = ("boto3==1.44.8", "django-storages==1.14.6")
 SMALL_MEDIA = synthetic.PackageSpec(name="s3-500-files", file_count=500, media_count=4, media_size=5 * 1000 * 1000)
 # Werkzeug colours some lines (4xx, 5xx) with ANSI codes unless colorama is installed to strip them.

@@ -10,33 +10,11 @@ import sys
 import time
 
 from .ours import SETTINGS_ENV
-
-ACCESS_KEY = "testing"
-SECRET_KEY = "testing"
-REGION = "us-east-1"
-
-
-def _configure_django(endpoint, bucket):
-    # pylint: disable=import-outside-toplevel
-    import django
-    from django.conf import settings
-
-    settings.configure(
-        STORAGES={
-            "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-                "bucket_name": bucket, "endpoint_url": endpoint, "access_key": ACCESS_KEY,
-                "secret_key": SECRET_KEY, "region_name": REGION, "addressing_style": "path"}},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-        USE_TZ=True,
-        INSTALLED_APPS=[],
-    )
-    django.setup()
+from .s3_settings import configure_django
 
 
 def main(zip_path, endpoint, bucket):
-    _configure_django(endpoint, bucket)
+    configure_django(endpoint, bucket)
     # pylint: disable=import-outside-toplevel
     from django.core.files.storage import default_storage
 

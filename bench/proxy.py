@@ -218,10 +218,24 @@ def _rate(call, expected_length):
     return calls / elapsed
 
 
+def _report_asset_rate(block, request_class, suffix):
+    """Print the requests per second the block's assets_proxy answers for `suffix` (the 50 KB member), and
+    the worker's peak memory."""
+
+    def call():
+        response = block.assets_proxy(request_class.blank("/" + suffix), suffix)
+        if response.status_code != 200:
+            raise RuntimeError(f"status {response.status_code}")
+        return sum(len(chunk) for chunk in response.app_iter)
+
+    measure = _measure_module()
+    measure.print_report(rps=_rate(call, ASSET_SIZE), peak_rss_mib=measure.peak_rss_mib())
+
+
 def ours_rps(zip_path, media_root, endpoint="", bucket=""):
     """Worker: this block's assets_proxy on the 50 KB member, after receive_package into the storage."""
     if endpoint:
-        from .ours_s3 import _configure_django as configure_s3  # pylint: disable=import-outside-toplevel
+        from .s3_settings import configure_django as configure_s3  # pylint: disable=import-outside-toplevel
 
         configure_s3(endpoint, bucket)
     else:
@@ -243,17 +257,7 @@ def ours_rps(zip_path, media_root, endpoint="", bucket=""):
     block = ScormXBlock(runtime, scope_ids=ScopeIds("bench-user", "scorm", usage, usage))
     for name, value in received.fields.items():
         setattr(block, name, value)
-    suffix = f"{received.sha1}/{ASSET_MEMBER}"
-    expected = ASSET_SIZE
-
-    def call():
-        response = block.assets_proxy(Request.blank("/" + suffix), suffix)
-        if response.status_code != 200:
-            raise RuntimeError(f"status {response.status_code}")
-        return sum(len(chunk) for chunk in response.app_iter)
-
-    measure = _measure_module()
-    measure.print_report(rps=_rate(call, expected), peak_rss_mib=measure.peak_rss_mib())
+    _report_asset_rate(block, Request, f"{received.sha1}/{ASSET_MEMBER}")
 
 
 def upstream_rps(zip_path, media_root, endpoint="", bucket=""):
@@ -262,10 +266,11 @@ def upstream_rps(zip_path, media_root, endpoint="", bucket=""):
     import upstream
 
     if endpoint:
+        import s3_settings
         import upstream_s3
 
         sys.modules["__main__"].FolderAwareS3Storage = upstream_s3._folder_aware_storage_class()
-        upstream_s3._configure_django(endpoint, bucket)
+        s3_settings.configure_django(endpoint, bucket, backend="__main__.FolderAwareS3Storage")
     else:
         upstream._configure_django(media_root)
     from webob import Request
@@ -275,16 +280,7 @@ def upstream_rps(zip_path, media_root, endpoint="", bucket=""):
         answer = block.studio_submit(upstream._upload_request(package_file), "")  # pylint: disable=protected-access
     if b'"errors": []' not in answer.body:
         raise SystemExit(f"upstream refused the package: {answer.body!r}")
-    expected = ASSET_SIZE
-
-    def call():
-        response = block.assets_proxy(Request.blank("/" + ASSET_MEMBER), ASSET_MEMBER)
-        if response.status_code != 200:
-            raise RuntimeError(f"status {response.status_code}")
-        return sum(len(chunk) for chunk in response.app_iter)
-
-    measure = _measure_module()
-    measure.print_report(rps=_rate(call, expected), peak_rss_mib=measure.peak_rss_mib())
+    _report_asset_rate(block, Request, ASSET_MEMBER)
 
 
 def rps_ratio(log, server=None):

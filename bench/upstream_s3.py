@@ -8,10 +8,7 @@ import time
 
 import upstream  # bench/upstream.py, on sys.path as this script's folder
 from measure import peak_rss_mib, print_report
-
-ACCESS_KEY = "testing"
-SECRET_KEY = "testing"
-REGION = "us-east-1"
+from s3_settings import configure_django
 
 
 def _folder_aware_storage_class():
@@ -29,27 +26,9 @@ def _folder_aware_storage_class():
     return FolderAwareS3Storage
 
 
-def _configure_django(endpoint, bucket):
-    import django  # pylint: disable=import-outside-toplevel
-    from django.conf import settings  # pylint: disable=import-outside-toplevel
-
-    settings.configure(
-        STORAGES={
-            "default": {"BACKEND": "__main__.FolderAwareS3Storage", "OPTIONS": {
-                "bucket_name": bucket, "endpoint_url": endpoint, "access_key": ACCESS_KEY,
-                "secret_key": SECRET_KEY, "region_name": REGION, "addressing_style": "path"}},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-        USE_TZ=True,
-        INSTALLED_APPS=[],
-    )
-    django.setup()
-
-
 def main(zip_path, endpoint, bucket):
     globals()["FolderAwareS3Storage"] = _folder_aware_storage_class()
-    _configure_django(endpoint, bucket)
+    configure_django(endpoint, bucket, backend="__main__.FolderAwareS3Storage")
     block = upstream._upstream_block()  # pylint: disable=protected-access
     with open(zip_path, "rb") as package_file:
         request = upstream._upload_request(package_file)  # pylint: disable=protected-access

@@ -13,19 +13,11 @@ from openedxscorm.settings import merged_settings
 from openedxscorm.trees import PackageTree
 from openedxscorm.upload import receive_package
 from tests.conftest import package_zips
+from tests.test_package import extract
 from tests.test_package_hostile import build_zip, manifest, playable_entries
 
 MIB = 1024 * 1024
-LIMITS = Limits(workers=4)
 REAL_PACKAGES = [path for path in package_zips("valid") if zipfile.ZipFile(path).namelist() != ["imsmanifest.xml"]]
-
-
-def extract(zip_path, storage, limits=LIMITS):
-    spooled = spool_path(zip_path)
-    checked = check_package(spooled, limits)
-    tree = PackageTree(storage, "scorm", spooled.sha1)
-    extract_package(spooled, checked, tree, limits)
-    return checked, tree
 
 
 def stored_bytes(storage, name):
