@@ -269,6 +269,15 @@
     leave: function (params) {
       window.location.assign(navigator_.url(params));
     },
+    /* Call back once every request sent is answered (or after SETTLE_LIMIT_MS): the next page's launcher
+     * request must not race the last commit, or the server could store the older state over it. */
+    settled: function (done) {
+      var started = Date.now();
+      (function settle() {
+        if (status.inFlight === 0 || Date.now() - started > SETTLE_LIMIT_MS) { done(); return; }
+        window.setTimeout(settle, 50);
+      }());
+    },
     /* Unload the SCO, make sure its session ended, wait for the server to answer, then call back. */
     endSco: function (done) {
       var frame = document.querySelector(".scorm-content");
@@ -285,11 +294,7 @@
           terminated = true;
           commit(true);
         }
-        var started = Date.now();
-        (function settle() {
-          if (status.inFlight === 0 || Date.now() - started > SETTLE_LIMIT_MS) { done(); return; }
-          window.setTimeout(settle, 50);
-        }());
+        navigator_.settled(done);
       };
       if (!frame || frame.getAttribute("src") === "about:blank") { finish(); return; }
       frame.addEventListener("load", finish, { once: true });
@@ -316,26 +321,30 @@
         navigator_.leave(params);
       });
     },
-    /* Follow what the engine decided, once its session is saved: launch the SCO it delivered (the server checks
-     * it again), show that the learner left, or say the rules refused the request. */
+    /* Follow what the engine decided, once its session is saved and the SCO's last commit answered. */
     deliver: function (led, fromSco) {
       navigator_.leaving = true;
       sequencer.save().then(function () {
-        var params = {};
-        if (led.target) {
-          params[launch.sequencing.deliverParameter] = led.target;
-          navigator_.leave(params);
-        } else if (led.ended) {
-          navigator_.stay();
-          navigator_.follow("exitAll");
-        } else if (fromSco) {
-          navigator_.stay();
-          navigator_.refuse();
-        } else {
-          params[launch.sequencing.refusedParameter] = launch.sequencing.refusedValue;
-          navigator_.leave(params);
-        }
+        navigator_.settled(function () { navigator_.land(led, fromSco); });
       });
+    },
+    /* Launch the SCO the engine delivered (the server checks it again), show that the learner left, or say the
+     * rules refused the request. */
+    land: function (led, fromSco) {
+      var params = {};
+      if (led.target) {
+        params[launch.sequencing.deliverParameter] = led.target;
+        navigator_.leave(params);
+      } else if (led.ended) {
+        navigator_.stay();
+        navigator_.follow("exitAll");
+      } else if (fromSco) {
+        navigator_.stay();
+        navigator_.refuse();
+      } else {
+        params[launch.sequencing.refusedParameter] = launch.sequencing.refusedValue;
+        navigator_.leave(params);
+      }
     },
     /* Nothing more to load on this page: the player is no longer busy. */
     stay: function () {
