@@ -1,0 +1,91 @@
+"""The packages tests write themselves pass the block's own checks and say what they were built to say."""
+import zipfile
+
+import pytest
+
+from openedxscorm.manifest import parse_manifest
+from openedxscorm.package import Limits, PackageError, check_package, spool_path
+from tests.packages import (
+    Cluster,
+    Objective,
+    Rule,
+    Sco,
+    Sequencing,
+    forced_sequential,
+    multi_sco,
+    single_sco,
+    write_package,
+)
+
+
+def checked(zip_path):
+    return check_package(spool_path(zip_path), Limits())
+
+
+@pytest.mark.parametrize("version, label", [("1.2", "1.2"), ("2004-2nd", "2004-2nd"), ("2004", "2004-3rd"),
+                                            ("2004-4th", "2004-4th")])
+def test_single_sco_is_accepted_with_its_version(tmp_path, version, label):
+    package = checked(single_sco(tmp_path / "one.zip", version=version, title="Only lesson"))
+    assert package.manifest.version == label
+    assert [(item.title, item.launch_url) for item in package.manifest.launchable_items()] == \
+        [("Only lesson", "index.html")]
+    assert {member.path for member in package.members} == {"imsmanifest.xml", "index.html", "probe.js"}
+
+
+def test_multi_sco_gives_one_launchable_item_per_lesson_in_its_folder(tmp_path):
+    package = checked(multi_sco(tmp_path / "three.zip", version="2004", count=3))
+    assert [(item.title, item.launch_url) for item in package.manifest.launchable_items()] == [
+        ("Lesson 1", "lesson1/index.html"), ("Lesson 2", "lesson2/index.html"), ("Lesson 3", "lesson3/index.html")]
+    assert "lesson2/probe.js" in {member.path for member in package.members}
+
+
+def test_nested_non_ascii_launch_file_with_query_and_parameters(tmp_path):
+    zip_path = single_sco(tmp_path / "café.zip", href="modules/ünïté/café.html", query="?page=1",
+                          parameters="&set=cmi.core.lesson_status=completed")
+    package = checked(zip_path)
+    [item] = package.manifest.launchable_items()
+    assert item.launch_url.startswith("modules/%C3%BCn%C3%AFt%C3%A9/caf%C3%A9.html?page=1")
+    assert "set=cmi.core.lesson_status=completed" in item.launch_url
+    with zipfile.ZipFile(zip_path) as archive:
+        assert "modules/ünïté/café.html" in archive.namelist()
+        assert "modules/ünïté/probe.js" in archive.namelist()
+
+
+def test_forced_sequential_carries_rules_rollup_and_objectives(tmp_path):
+    data = zipfile.ZipFile(forced_sequential(tmp_path / "seq.zip")).read("imsmanifest.xml")
+    manifest = parse_manifest(data)
+    assert manifest.version == "2004-3rd"
+    assert len(manifest.launchable_items()) == 3
+    text = data.decode("utf-8")
+    for expected in ('controlMode choice="false" flow="true" forwardOnly="true"', 'ruleCondition condition="satisfied"',
+                     'ruleAction action="skip"', 'rollupRule childActivitySet="all"', 'rollupAction action="satisfied"',
+                     'primaryObjective objectiveID="lesson-2-objective" satisfiedByMeasure="true"',
+                     "<imsss:minNormalizedMeasure>0.6</imsss:minNormalizedMeasure>",
+                     'mapInfo targetObjectiveID="global-3" readSatisfiedStatus="true" writeSatisfiedStatus="true"'):
+        assert expected in text
+
+
+def test_clusters_nest_items_and_hidden_items_stay_hidden(tmp_path):
+    items = [Cluster("module", [Sco("a"), Sco("b", visible=False, href="b/index.html")], title="Module",
+                     sequencing=Sequencing(choice=True, rules=(Rule("post", ("not completed",), "retry"),)))]
+    manifest = checked(write_package(tmp_path / "nested.zip", items, version="2004")).manifest
+    [module] = manifest.organization().items
+    assert module.title == "Module"
+    assert [(child.identifier, child.visible) for child in module.children] == [("a", True), ("b", False)]
+
+
+def test_objectives_list_the_primary_one_first(tmp_path):
+    sco = Sco(sequencing=Sequencing(objectives=(Objective("other"), Objective("main", primary=True))))
+    text = zipfile.ZipFile(write_package(tmp_path / "obj.zip", [sco], version="2004")).read("imsmanifest.xml")
+    assert text.index(b'primaryObjective objectiveID="main"') < text.index(b'objective objectiveID="other"')
+
+
+def test_omitting_the_launch_file_makes_a_refused_package(tmp_path):
+    with pytest.raises(PackageError) as caught:
+        checked(write_package(tmp_path / "broken.zip", [Sco()], omit=("index.html",)))
+    assert caught.value.code == "launch_missing"
+
+
+def test_an_own_body_replaces_the_probe(tmp_path):
+    zip_path = single_sco(tmp_path / "plain.zip", body="<!doctype html><title>plain</title>")
+    assert zipfile.ZipFile(zip_path).namelist() == ["imsmanifest.xml", "index.html"]
