@@ -5,6 +5,7 @@ manifest and from the state it serialized the last time the learner navigated; t
 and per package version, as an opaque string the server only bounds in size. Grades and completion never come
 from it: the server computes them from the SCOs' own committed data.
 """
+from ..runtime.valuetypes import is_text
 from ..sequencing.engine_tree import engine_activity_tree
 from ..sequencing.tree import defines_sequencing
 from ..sequencing.vocab import BROWSER_ENGINE_HANDLES
@@ -14,7 +15,7 @@ ENGINE_STANDARDS = ("2004",)
 
 # Why a posted engine state is refused -> HTTP status and English reason.
 STATE_REFUSALS = {
-    "malformed": (400, "The sequencing state must be a JSON object with a string `state`."),
+    "malformed": (400, "The sequencing state must be a JSON object with a string `state` of characters."),
     "too_large": (413, "The sequencing state is larger than MAX_STATE_SIZE."),
 }
 
@@ -44,7 +45,7 @@ def saved_state(record, package_sha1):
 def state_record(payload, package_sha1, limit):
     """(record to store, refusal code or None) for a posted {"state": "..."}."""
     state = payload.get("state") if isinstance(payload, dict) else None
-    if not isinstance(state, str) or set(payload) != {"state"}:
+    if not isinstance(state, str) or set(payload) != {"state"} or not is_text(state):
         return None, "malformed"
     if len(state.encode("utf-8")) > limit:
         return None, "too_large"

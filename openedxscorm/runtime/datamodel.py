@@ -12,8 +12,8 @@ from . import scorm12, scorm2004
 from .elements import KEYWORD, READ_ONLY
 from .errors import CommitRejected
 from .state import state_size, working_copy
-from .valuetypes import CHECKS
-from .vocab import SCORM12, SCORM2004
+from .valuetypes import CHECKS, is_text
+from .vocab import MAX_SAFE_INTEGER, SCORM12, SCORM2004
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,13 +57,30 @@ class Resolved:
     def levels(self, standard):
         """(collection pattern, concrete prefix, index) for each collection on the way to the leaf."""
         segments, pattern_segments = self.name.split("."), self.pattern.split(".")
+        indices = iter(self.indices)
         found = []
         for position, segment in enumerate(pattern_segments):
             if segment == "n":
+                index = next(indices)
                 collection = ".".join(pattern_segments[:position])
                 if collection in standard.collections:
-                    found.append((collection, ".".join(segments[:position]), int(segments[position])))
+                    found.append((collection, ".".join(segments[:position]), index))
         return tuple(found)
+
+
+# An index beyond JavaScript's safe integers: no collection ever reaches it, so it is always an index gap.
+BEYOND_SAFE_INDEX = MAX_SAFE_INTEGER + 1
+
+
+def _index(segment):
+    """A collection index from its ASCII digits, read without converting thousands of digits."""
+    if len(segment) > len(str(MAX_SAFE_INTEGER)):
+        return BEYOND_SAFE_INDEX
+    return min(int(segment), BEYOND_SAFE_INDEX)
+
+
+def _is_index(segment):
+    return segment.isascii() and segment.isdigit()
 
 
 @lru_cache(maxsize=8192)
@@ -73,15 +90,10 @@ def resolve(name):
     segments = name.split(".")
     pattern = []
     for segment in segments:
-        if segment == "n":
+        if segment == "n" or (_is_index(segment) and len(segment) > 1 and segment.startswith("0")):
             return None
-        if segment.isdigit() and segment.isascii():
-            if segment != str(int(segment)):
-                return None
-            pattern.append("n")
-        else:
-            pattern.append(segment)
-    return Resolved(name, ".".join(pattern), tuple(int(s) for s in segments if s.isdigit() and s.isascii()))
+        pattern.append("n" if _is_index(segment) else segment)
+    return Resolved(name, ".".join(pattern), tuple(_index(s) for s in segments if _is_index(s)))
 
 
 class Draft:
@@ -167,7 +179,7 @@ def _check_identity(standard, draft, name, resolved, value):
 
 
 def _check_value(standard, name, element, value, limits):
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not is_text(value):
         _refuse(standard, "type_mismatch", name)
     limit = limits.get(element.limit_setting, element.spm) if element.limit_setting else element.spm
     refusal = CHECKS[element.type](value, element, limit)
@@ -177,8 +189,8 @@ def _check_value(standard, name, element, value, limits):
 
 
 def _check(standard, draft, name, value, limits):
-    if not isinstance(name, str):
-        _refuse(standard, "bad_commit", repr(name))
+    if not isinstance(name, str) or not is_text(name):
+        _refuse(standard, "bad_commit", ascii(name))
     resolved = resolve(name)
     element = _check_access(standard, name, resolved)
     _check_collections(standard, draft, name, resolved, element)
@@ -210,7 +222,7 @@ def apply_commit(standard, stored_state, changes, *, seq, limits=None, now=None)
     `stored_state` untouched. A commit whose `seq` is not above the last applied one is ignored."""
     spec = standard_of(standard)
     limits = _limits(limits)
-    if isinstance(seq, bool) or not isinstance(seq, int):
+    if isinstance(seq, bool) or not isinstance(seq, int) or abs(seq) > MAX_SAFE_INTEGER:
         _refuse(spec, "bad_commit", "seq")
     if seq <= (stored_state or {}).get("seq", 0):
         return CommitResult(stored_state, False)

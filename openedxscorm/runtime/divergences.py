@@ -39,15 +39,9 @@ DIVERGENCES = (
         "scorm-again accepts long answers, which real content sends.",
     ),
     Divergence(
-        SCORM12, ("cmi.core.session_time", "cmi.interactions.n.latency"),
-        "CMITimespan: HHHH:MM:SS.SS with 2 to 4 hour digits.",
-        "Two or more hour digits.",
-        "scorm-again accepts more hour digits; the time is still exact.",
-    ),
-    Divergence(
         SCORM2004, ("cmi.session_time", "cmi.interactions.n.latency"),
         "timeinterval (second,10,2): at least one designator, no weeks, fractions on seconds only.",
-        "Also P alone (zero), weeks, decimal fractions on any part, and the T may be left out.",
+        "Also weeks, decimal fractions on any part, and the T may be left out (still at least one component).",
         "scorm-again accepts these forms; each still has one exact meaning.",
     ),
     Divergence(

@@ -1,24 +1,30 @@
 """Value checks per data type. Each check answers None when the value is acceptable, else a refusal
 reason (a key of errors.REASON_CODES) and its parameters; `limit` is the element's length limit in characters.
+
+Patterns are applied with fullmatch and name ASCII digits ([0-9]), never \\d: "５０" or "٥٠" is not a number
+in any SCORM data type, and a trailing newline is not part of a value.
 """
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from .timespan import parse_scorm12, parse_scorm2004
-from .vocab import SCORM2004_YEAR_RANGE
+from .timespan import LIMITS, UNBOUNDED_PARSERS
+from .vocab import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS, MAX_SAFE_INTEGER, SCORM12, SCORM2004, SCORM2004_YEAR_RANGE
 
-DECIMAL = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
-INTEGER = re.compile(r"^-?\d+$")
-# SCORM 1.2 CMIIdentifier: printable ASCII; whitespace accepted on purpose (see divergences.py).
-IDENTIFIER12 = re.compile(r"^[\x21-\x7e\s]*$")
-TIME12 = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,2})?$")
+DECIMAL = re.compile(rf"-?([0-9]{{1,{MAX_INTEGER_DIGITS}}}(\.[0-9]{{0,{MAX_FRACTION_DIGITS}}})?"
+                     rf"|\.[0-9]{{1,{MAX_FRACTION_DIGITS}}})")
+INTEGER = re.compile(rf"-?[0-9]{{1,{len(str(MAX_SAFE_INTEGER))}}}")
+# SCORM 1.2 CMIIdentifier: printable ASCII; ASCII whitespace accepted on purpose (see divergences.py).
+IDENTIFIER12 = re.compile(r"[\x21-\x7e\s]*", re.ASCII)
+TIME12 = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,2})?")
 TIME2004 = re.compile(
-    r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3])(:[0-5]\d(:[0-5]\d(\.\d{1,6})?"
-    r"(Z|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?)?)?)?)?)?$"
+    r"([0-9]{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])(T([01][0-9]|2[0-3])(:[0-5][0-9](:[0-5][0-9]"
+    r"(\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?)?)?)?)?)?"
 )
-LANGUAGE = re.compile(r"^(([a-zA-Z]{2,3}|i|x)(-[a-zA-Z0-9]{1,8})*)?$")
-LANG_PREFIX = re.compile(r"^\{lang=([^}]*)\}")
-NAV_TARGET = re.compile(r"^\{target=[^}\s]+\}(choice|jump)$")
+LANGUAGE = re.compile(r"(([a-zA-Z]{2,3}|i|x)(-[a-zA-Z0-9]{1,8})*)?")
+LANG_PREFIX = re.compile(r"\{lang=([^}]*)\}")
+NAV_TARGET = re.compile(r"\{target=[^}\s]+\}(choice|jump)")
+
+DIGITS = re.compile(r"[0-9]+")
 
 TYPE_MISMATCH = ("type_mismatch", {})
 OUT_OF_RANGE = ("out_of_range", {})
@@ -38,12 +44,17 @@ def _in_range(number, bounds):
 
 
 def _number(value, pattern=DECIMAL):
-    if not pattern.match(value):
-        return None
+    """The value as a Decimal when the pattern accepts it whole; the pattern bounds its digits."""
+    return Decimal(value) if pattern.fullmatch(value) else None
+
+
+def is_text(value):
+    """Whether a string holds only characters (a lone surrogate such as "\\ud800" is none, and cannot be stored)."""
     try:
-        return Decimal(value)
-    except InvalidOperation:  # pragma: no cover - the pattern already excludes it
-        return None
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_string(value, element, limit):
@@ -51,7 +62,7 @@ def check_string(value, element, limit):
 
 
 def check_identifier12(value, element, limit):
-    return _too_long(value, limit) or (None if IDENTIFIER12.match(value) else TYPE_MISMATCH)
+    return _too_long(value, limit) or (None if IDENTIFIER12.fullmatch(value) else TYPE_MISMATCH)
 
 
 def check_long_identifier(value, element, limit):
@@ -61,14 +72,14 @@ def check_long_identifier(value, element, limit):
 def check_localized_string(value, element, limit):
     prefix = LANG_PREFIX.match(value)
     if prefix:
-        if not prefix.group(1) or not LANGUAGE.match(prefix.group(1)):
+        if not prefix.group(1) or not LANGUAGE.fullmatch(prefix.group(1)):
             return TYPE_MISMATCH
         value = value[prefix.end():]
     return _too_long(value, limit)
 
 
 def check_language(value, element, limit):
-    return _too_long(value, limit) or (None if LANGUAGE.match(value) else TYPE_MISMATCH)
+    return _too_long(value, limit) or (None if LANGUAGE.fullmatch(value) else TYPE_MISMATCH)
 
 
 def check_vocabulary(value, element, limit):
@@ -89,28 +100,35 @@ def check_decimal_or_blank(value, element, limit):
 def check_integer(value, element, limit):
     number = _number(value, INTEGER)
     if number is None:
-        return TYPE_MISMATCH
-    return _in_range(number, element.range) if element.range else None
+        return OUT_OF_RANGE if DIGITS.fullmatch(value.lstrip("-")) else TYPE_MISMATCH  # too many digits
+    return _in_range(number, element.range or (-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER))
 
 
 def check_result(value, element, limit):
     return None if value in element.vocab else check_decimal(value, element, limit)
 
 
+def _duration(standard, value):
+    centiseconds = UNBOUNDED_PARSERS[standard](value)
+    if centiseconds is None:
+        return TYPE_MISMATCH
+    return _in_range(centiseconds, (0, LIMITS[standard]))
+
+
 def check_timespan12(value, element, limit):
-    return None if parse_scorm12(value) is not None else TYPE_MISMATCH
+    return _duration(SCORM12, value)
 
 
 def check_timeinterval(value, element, limit):
-    return None if parse_scorm2004(value) is not None else TYPE_MISMATCH
+    return _duration(SCORM2004, value)
 
 
 def check_time12(value, element, limit):
-    return None if TIME12.match(value) else TYPE_MISMATCH
+    return None if TIME12.fullmatch(value) else TYPE_MISMATCH
 
 
 def check_time2004(value, element, limit):
-    match = TIME2004.match(value)
+    match = TIME2004.fullmatch(value)
     if not match:
         return TYPE_MISMATCH
     low, high = SCORM2004_YEAR_RANGE
@@ -118,7 +136,7 @@ def check_time2004(value, element, limit):
 
 
 def check_nav_request(value, element, limit):
-    return None if value in element.vocab or NAV_TARGET.match(value) else TYPE_MISMATCH
+    return None if value in element.vocab or NAV_TARGET.fullmatch(value) else TYPE_MISMATCH
 
 
 def check_keyword(value, element, limit):  # pragma: no cover - keywords are refused before their type is read

@@ -79,7 +79,17 @@ SECONDS_PER_UNIT = {
     "H": 3600, "TM": 60, "S": 1,
 }
 SCORM12_MAX_TIMESPAN_HOURS = 9999
+# 2004 timeinterval (second,10,2): at most 10 digits of seconds with 2 decimals, about 317 years.
+SCORM2004_MAX_DURATION_SECONDS = Decimal("9999999999.99")
 SCORM2004_YEAR_RANGE = (1970, 2038)
+
+# --- Numbers -----------------------------------------------------------------------------------------
+# Digits a number may carry: the integer part as scorm-again's decimal pattern allows it (so the server is never
+# stricter than the browser on magnitude), and enough decimals for SCORM 2004's real(10,7).
+MAX_INTEGER_DIGITS = 10
+MAX_FRACTION_DIGITS = 18
+# Integers the browser sends as JSON numbers (a commit's seq, collection indexes): exact in JavaScript.
+MAX_SAFE_INTEGER = 2 ** 53 - 1
 
 # --- What the next launch is, from the exit of the last session ------------------------------------
 ENTRY_AFTER_EXIT = {"suspend": "resume"}

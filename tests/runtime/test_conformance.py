@@ -4,15 +4,14 @@ from collections import Counter
 import pytest
 
 from openedxscorm.runtime.divergences import DIVERGENCES
-from tests.conftest import needs_conformance
 
-from .conformance import SKIP_REASONS, Replay, conformance_activities
+from .conformance import SKIP_REASONS, Replay, conformance_activities, conformance_dir
 
 ACTIVITIES = conformance_activities()
-pytestmark = needs_conformance
 
 
-def test_conformance_folder_holds_activities():
+def test_conformance_folder_is_found():
+    assert conformance_dir().is_dir(), f"set SCORM_CONFORMANCE_DIR: {conformance_dir()} does not exist"
     assert ACTIVITIES, "no conformance activities found"
 
 

@@ -10,7 +10,9 @@ from openedxscorm.runtime.datamodel import STANDARDS
 from openedxscorm.runtime.elements import KEYWORD, READ_ONLY, WRITE_ONLY
 from openedxscorm.runtime.errors import REASON_CODES, SCORM12_ERRORS, SCORM2004_ERRORS
 from openedxscorm.runtime.errors import CommitRejected as Rejected
+from openedxscorm.runtime.timespan import LIMITS
 from openedxscorm.runtime.valuetypes import CHECKS
+from openedxscorm.runtime.vocab import SCORM2004
 
 ERROR_TABLES = {"1.2": SCORM12_ERRORS, "2004": SCORM2004_ERRORS}
 
@@ -80,6 +82,6 @@ def test_commits_are_all_or_nothing(data, standard):
         state = result.state
 
 
-@given(st.integers(min_value=0, max_value=10 ** 12))
+@given(st.integers(min_value=0, max_value=LIMITS[SCORM2004]))
 def test_scorm2004_durations_round_trip(centiseconds):
     assert parse_scorm2004(format_scorm2004(centiseconds)) == centiseconds
