@@ -341,13 +341,14 @@ def multi_sco(path, version="1.2", count=3, title="Fixture course"):
 
 
 def forced_sequential(path, count=3):
-    """SCORM 2004: flow only (no choice), forward only; each lesson skipped once satisfied; the course rolls up
+    """SCORM 2004: flow only (no choice), forward only; launch hrefs with a query string; each lesson skipped once
+    satisfied; the course rolls up
     satisfied when every lesson is; every lesson's primary objective is satisfied by a measure of 0.6 or more and
     written to a global objective."""
     course = Sequencing(choice=False, flow=True, forward_only=True, rollup_objective_satisfied=True,
                         rollup_rules=(RollupRule("all", ("satisfied",), "satisfied"),))
     scos = [
-        Sco(f"sco-{number}", f"Lesson {number}", href=f"lesson{number}/index.html",
+        Sco(f"sco-{number}", f"Lesson {number}", href=f"lesson{number}/index.html", query=f"?lesson={number}",
             sequencing=Sequencing(
                 rules=(Rule("pre", ("satisfied",), "skip"),),
                 objectives=(Objective(f"lesson-{number}-objective", primary=True, satisfied_by_measure=True,

@@ -3,9 +3,10 @@ import pytest
 from webob import Request
 
 from tests.block_runtime import make_block
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip, write_zip
 
-VALID = "ContentPackagingSingleSCO_SCORM12.zip"
+VALID = "probe-1.2.zip"
+LAUNCH_FILE = "lesson/index.html"
 
 
 def upload_request(zip_path=None, **form):
@@ -15,8 +16,8 @@ def upload_request(zip_path=None, **form):
     return Request.blank("/", POST=post)
 
 
-def upload(block, name, kind="valid", **form):
-    return block.handle("studio_submit", upload_request(packages_dir() / kind / name, **form))
+def upload(block, name, **form):
+    return block.handle("studio_submit", upload_request(fixture_zip(name), **form))
 
 
 @pytest.fixture
@@ -35,21 +36,22 @@ def test_upload_sets_fields_after_extraction_and_plays(block, storage):
     assert len(block.package_sha1) == 40
     assert block.package_filename == VALID
     assert block.display_name == "Golf" and block.height == 600
-    assert storage.exists(f"scorm/{block.package_sha1}/shared/launchpage.html")
+    assert storage.exists(f"scorm/{block.package_sha1}/{LAUNCH_FILE}")
     assert "/handler/launcher" in block.student_view().content
     html = block.handle("launcher", Request.blank("/")).text  # the block's launcher page frames the SCO
-    assert f"/handler/assets_proxy/{block.package_sha1}/shared/launchpage.html" in html
+    assert f"/handler/assets_proxy/{block.package_sha1}/{LAUNCH_FILE}" in html
     assert 'title="Golf"' in html
 
 
-def test_refused_upload_changes_nothing(block, storage):
+def test_refused_upload_changes_nothing(block, tmp_path):
     upload(block, VALID)
     before = (block.package_sha1, block.package_manifest, block.display_name)
-    response = upload(block, "invalid.zip", kind="invalid", display_name="Changed")
+    no_manifest = write_zip(tmp_path / "invalid.zip", {"index.html": "<!doctype html><title>no manifest</title>"})
+    response = block.handle("studio_submit", upload_request(no_manifest, display_name="Changed"))
     assert response.status_code == 400
     assert "imsmanifest.xml" in response.json["error"]
     assert (block.package_sha1, block.package_manifest, block.display_name) == before
-    launch_page = f"{block.package_sha1}/shared/launchpage.html"
+    launch_page = f"{block.package_sha1}/{LAUNCH_FILE}"
     assert block.handle("assets_proxy", Request.blank("/"), launch_page).status_code == 200
 
 
@@ -76,12 +78,12 @@ def test_get_on_studio_submit_is_refused(block):
 def test_asset_proxy_serves_only_the_current_tree(block):
     upload(block, VALID)
     sha1 = block.package_sha1
-    ok = block.handle("assets_proxy", Request.blank("/"), f"{sha1}/shared/launchpage.html")
+    ok = block.handle("assets_proxy", Request.blank("/"), f"{sha1}/{LAUNCH_FILE}")
     assert ok.status_code == 200 and ok.headers["X-Content-Type-Options"] == "nosniff"
     assert ok.content_type == "text/html"
     assert b"<html" in b"".join(ok.app_iter).lower()
-    for suffix in (f"{sha1}/nope.html", f"{'0' * 40}/shared/launchpage.html", f"{sha1}/../{sha1}/imsmanifest.xml",
-                   f"{sha1}/%2e%2e/secret", "shared/launchpage.html", ""):
+    for suffix in (f"{sha1}/nope.html", f"{'0' * 40}/{LAUNCH_FILE}", f"{sha1}/../{sha1}/imsmanifest.xml",
+                   f"{sha1}/%2e%2e/secret", LAUNCH_FILE, ""):
         assert block.handle("assets_proxy", Request.blank("/"), suffix).status_code == 404, suffix
 
 
@@ -95,7 +97,7 @@ def test_author_and_studio_views_show_package_facts(block):
 
 def test_without_proxy_the_iframe_uses_storage_urls(storage):
     block = make_block(PROXY_ASSETS_LMS=False)
-    upload(block, "SequencingForcedSequential_SCORM20043rdEdition.zip")
+    upload(block, "sequenced-2004.zip")
     html = block.handle("launcher", Request.blank("/")).text
     item = block.launch_items()[0]
     path, _sep, query = item.launch_url.partition("?")
