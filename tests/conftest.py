@@ -7,15 +7,61 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+# The extra folders: real third-party packages and the conformance steps. Tests over them are skipped when the
+# folder is absent; the variable -> where it is looked for when unset, and what it adds.
+EXTRA_FOLDERS = {
+    "SCORM_PACKAGES_DIR": (REPO_ROOT.parent / "shared" / "scorm-packages",
+                           "real authoring-tool and ADL packages (a folder holding valid/ and invalid/)"),
+    "SCORM_CONFORMANCE_DIR": (REPO_ROOT.parent / "shared" / "conformance",
+                              "the ADL run-time conformance steps (JSON)"),
+}
+
+
+def extra_folder(variable):
+    """The folder the variable names, else the one beside the checkout (which may not exist)."""
+    configured = os.environ.get(variable)
+    return Path(configured) if configured else EXTRA_FOLDERS[variable][0]
+
+
 def packages_dir():
-    """SCORM_PACKAGES_DIR, else the shared packages beside the checkout (a folder holding valid/ and invalid/)."""
-    configured = os.environ.get("SCORM_PACKAGES_DIR")
-    return Path(configured) if configured else REPO_ROOT.parent / "shared" / "scorm-packages"
+    """The real packages folder (SCORM_PACKAGES_DIR): valid/ and invalid/ zips no one on this project wrote."""
+    return extra_folder("SCORM_PACKAGES_DIR")
+
+
+def conformance_dir():
+    """The conformance steps folder (SCORM_CONFORMANCE_DIR)."""
+    return extra_folder("SCORM_CONFORMANCE_DIR")
 
 
 def package_zips(kind):
-    """Every zip in valid/ or invalid/ of the packages folder, sorted by name."""
+    """Every zip in valid/ or invalid/ of the real packages folder, sorted by name; none when it is absent."""
     return sorted((packages_dir() / kind).glob("*.zip"))
+
+
+def skip_reason(variable):
+    return f"set {variable} to a folder of {EXTRA_FOLDERS[variable][1]}: {extra_folder(variable)} is absent"
+
+
+def real_package(kind, name):
+    """The path of one real package; the calling test is skipped, naming the variable, when it is absent."""
+    path = packages_dir() / kind / name
+    if not path.is_file():
+        pytest.skip(skip_reason("SCORM_PACKAGES_DIR"))
+    return path
+
+
+needs_real_packages = pytest.mark.skipif(not (packages_dir() / "valid").is_dir(),
+                                         reason=skip_reason("SCORM_PACKAGES_DIR"))
+needs_conformance = pytest.mark.skipif(not conformance_dir().is_dir(), reason=skip_reason("SCORM_CONFORMANCE_DIR"))
+
+
+def pytest_report_header(config):  # pylint: disable=unused-argument
+    """One line at the top of the run: which extra folder is missing, so the skips it causes are expected."""
+    missing = [variable for variable in EXTRA_FOLDERS if not extra_folder(variable).is_dir()]
+    if not missing:
+        return "extra folders: " + ", ".join(f"{name}={extra_folder(name)}" for name in EXTRA_FOLDERS)
+    return ("extra folders absent, their tests are skipped: " + ", ".join(missing)
+            + " (see README: what the extra folders add)")
 
 
 @pytest.fixture

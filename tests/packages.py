@@ -12,6 +12,11 @@ API, initializes, and makes the calls its launch query string names (see probe.j
 do things through `Sco(parameters="?set=cmi.core.lesson_status=completed&commit=1")`, or drive `window.probe`.
 The manifest is built with ElementTree, so every value given reaches the parser exactly as given.
 """
+import atexit
+import functools
+import random
+import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -149,10 +154,14 @@ def write_package(path, items, version="1.2", title="Fixture course", sequencing
 
 
 def write_zip(path, entries):
-    """A zip of name -> bytes or text, names exactly as given (non-ASCII names get zipfile's UTF-8 flag)."""
+    """A zip of name -> bytes or text, names exactly as given (non-ASCII names get zipfile's UTF-8 flag). Dates
+    are fixed, so the same entries always give the same bytes, hence the same sha1."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries.items():
-            archive.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
     return path
 
 
@@ -356,3 +365,43 @@ def forced_sequential(path, count=3):
         for number in range(1, count + 1)
     ]
     return write_package(path, scos, version="2004", title="Forced sequential course", sequencing=course)
+
+
+# Named packages, written once per process on first use: module-level constants of the suites point at them.
+CATALOG = {
+    "probe-1.2.zip": lambda path: write_package(
+        path, [Sco("lesson", "The lesson", href="lesson/index.html")], title="Probe course 1.2"),
+    "probe-2004.zip": lambda path: write_package(
+        path, [Sco("lesson", "The lesson", href="lesson/index.html")], version="2004", title="Probe course 2004"),
+    "other-1.2.zip": lambda path: write_package(
+        path, [Sco("other", "Another lesson", href="other.html")], title="Another probe course"),
+    "multi-1.2.zip": lambda path: multi_sco(path, "1.2", title="Three lessons 1.2"),
+    "multi-2004.zip": lambda path: multi_sco(path, "2004", title="Three lessons 2004"),
+    "sequenced-2004.zip": forced_sequential,
+    "media-1.2.zip": lambda path: write_package(
+        path, [Sco("lesson", "A lesson with a video", href="lesson/index.html",
+                   files={"lesson/media/clip.mp4": random.Random(1).randbytes(300 * 1024)})],
+        title="Probe course with media"),
+    "café-1.2.zip": lambda path: write_package(
+        path, [Sco("café", "Leçon", href="modules/été/café.html", query="?page=1")], title="Cours accentué"),
+}
+
+
+@functools.cache
+def _fixture_folder():
+    folder = Path(tempfile.mkdtemp(prefix="scorm-fixtures-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+@functools.cache
+def fixture_zip(name):
+    """The path of CATALOG's package `name`, written on first use in a folder removed when the process exits."""
+    return CATALOG[name](_fixture_folder() / name)
+
+
+def fixture_folder(names=None):
+    """A folder holding CATALOG's packages (all, or `names`): the dev server preloads one scenario per zip."""
+    for name in names or CATALOG:
+        fixture_zip(name)
+    return _fixture_folder()

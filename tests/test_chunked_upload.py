@@ -9,9 +9,9 @@ from webob import Request
 from openedxscorm import chunked_upload
 from openedxscorm.settings import merged_settings
 from tests.block_runtime import make_block
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip
 
-PACKAGE = packages_dir() / "valid" / "ContentPackagingOneFilePerSCO_SCORM12.zip"
+PACKAGE = fixture_zip("media-1.2.zip")
 CHUNK = 64 * 1024
 
 

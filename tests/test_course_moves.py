@@ -18,12 +18,12 @@ from xblock.fields import ScopeIds
 from openedxscorm.block import ScormXBlock
 from openedxscorm.trees import PackageTree
 from tests.block_runtime import BlockTestRuntime, make_block
-from tests.conftest import packages_dir
 from tests.fake_platform import export_course_assets, import_course
+from tests.packages import fixture_zip
 
 pytest_plugins = ["tests.fake_platform.plugin"]
 
-PACKAGE = packages_dir() / "valid" / "ContentPackagingSingleSCO_SCORM12.zip"
+PACKAGE = fixture_zip("probe-1.2.zip")
 SYNC_ON = {"CONTENTSTORE_SYNC_ENABLED": True}
 SOURCE = CourseKey.from_string("course-v1:Org+SCORM101+2026")
 TARGET = CourseKey.from_string("course-v1:Other+SCORM201+2027")
@@ -136,7 +136,7 @@ def test_corrupted_asset_is_not_extracted_and_staff_see_why(fake_platform, stora
     html, response = play(staff_block)
     assert "damaged" in html and "scorm-player" not in html
     assert response.status_code == 503
-    assert not storage.exists(f"scorm/{block.package_sha1}/shared/launchpage.html")
+    assert not storage.exists(f"scorm/{block.package_sha1}/lesson/index.html")
     learner_html, _ = play(block)
     assert "damaged" not in learner_html and "not available" in learner_html
 

@@ -26,12 +26,12 @@ from openedxscorm import legacy
 from openedxscorm.block import ScormXBlock
 from openedxscorm.runtime import SCORM12, SCORM2004, derive
 from tests.block_runtime import BlockTestRuntime, make_block
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip
 from tests.test_player import launch_config
 
-PACKAGE = packages_dir() / "valid" / "RuntimeBasicCalls_SCORM12.zip"
+PACKAGE = fixture_zip("probe-1.2.zip")
 TARGET = CourseKey.from_string("course-v1:Other+SCORM201+2027")
-LAUNCH = "shared/launchpage.html"
+LAUNCH = "lesson/index.html"
 
 
 def members(path=PACKAGE):

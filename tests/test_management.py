@@ -13,11 +13,11 @@ from openedxscorm import mirror
 from openedxscorm.rehydrate import package_extractor
 from openedxscorm.settings import merged_settings
 from openedxscorm.trees import PackageTree
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip
 
 pytest_plugins = ["tests.fake_platform.plugin"]
 
-PACKAGE_NAME = "ContentPackagingWithMetadata_SCORM12.zip"
+PACKAGE_NAME = "other-1.2.zip"
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +33,7 @@ def package(tmp_path):
     folder = tmp_path / "zips"
     folder.mkdir()
     path = folder / PACKAGE_NAME
-    shutil.copyfile(packages_dir() / "valid" / PACKAGE_NAME, path)
+    shutil.copyfile(fixture_zip(PACKAGE_NAME), path)
     return path, hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()
 
 

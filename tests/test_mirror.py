@@ -7,17 +7,17 @@ import shutil
 import pytest
 
 from openedxscorm import mirror
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip
 
 pytest_plugins = ["tests.fake_platform.plugin"]
 
-PACKAGE_NAME = "ContentPackagingWithMetadata_SCORM12.zip"
+PACKAGE_NAME = "other-1.2.zip"
 
 
 @pytest.fixture
 def package_zip(tmp_path):
     path = tmp_path / PACKAGE_NAME
-    shutil.copyfile(packages_dir() / "valid" / PACKAGE_NAME, path)
+    shutil.copyfile(fixture_zip(PACKAGE_NAME), path)
     return path
 
 

@@ -6,11 +6,13 @@ import pytest
 from openedxscorm.manifest import parse_manifest
 from openedxscorm.package import Limits, PackageError, check_package, spool_path
 from tests.packages import (
+    CATALOG,
     Cluster,
     Objective,
     Rule,
     Sco,
     Sequencing,
+    fixture_zip,
     forced_sequential,
     multi_sco,
     single_sco,
@@ -89,3 +91,17 @@ def test_omitting_the_launch_file_makes_a_refused_package(tmp_path):
 def test_an_own_body_replaces_the_probe(tmp_path):
     zip_path = single_sco(tmp_path / "plain.zip", body="<!doctype html><title>plain</title>")
     assert zipfile.ZipFile(zip_path).namelist() == ["imsmanifest.xml", "index.html"]
+
+
+@pytest.mark.parametrize("name", sorted(CATALOG))
+def test_every_catalog_package_is_accepted_and_written_once(name):
+    package = checked(fixture_zip(name))
+    assert package.manifest.launchable_items()
+    assert fixture_zip(name) == fixture_zip(name)
+    assert fixture_zip(name).name == name
+
+
+def test_the_same_package_written_twice_has_the_same_bytes(tmp_path):
+    first = multi_sco(tmp_path / "first.zip")
+    second = multi_sco(tmp_path / "second.zip")
+    assert first.read_bytes() == second.read_bytes()

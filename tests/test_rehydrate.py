@@ -9,11 +9,11 @@ from django.core.files.storage import FileSystemStorage
 from openedxscorm import mirror, rehydrate
 from openedxscorm.settings import merged_settings
 from openedxscorm.trees import PackageTree
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip
 
 pytest_plugins = ["tests.fake_platform.plugin"]
 
-PACKAGE_NAME = "ContentPackagingWithMetadata_SCORM12.zip"
+PACKAGE_NAME = "other-1.2.zip"
 SETTINGS = merged_settings({})
 
 
@@ -48,7 +48,7 @@ def clean_cache():
 @pytest.fixture
 def package(tmp_path):
     path = tmp_path / PACKAGE_NAME
-    shutil.copyfile(packages_dir() / "valid" / PACKAGE_NAME, path)
+    shutil.copyfile(fixture_zip(PACKAGE_NAME), path)
     return path, hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()
 
 

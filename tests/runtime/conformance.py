@@ -6,10 +6,8 @@ ends it. What the server answers for is checked; what only the browser API answe
 strings, keywords read through GetValue) is counted as skipped with its reason.
 """
 import json
-import os
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from openedxscorm.runtime import (
     CommitRejected,
@@ -23,8 +21,7 @@ from openedxscorm.runtime import (
 from openedxscorm.runtime.datamodel import standard_of
 from openedxscorm.runtime.divergences import divergences_for
 from openedxscorm.runtime.elements import WRITE_ONLY
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import conformance_dir
 
 # Error codes about the API's call sequence (not initialized, terminated...): the browser API's business.
 CALL_SEQUENCE_CODES = {
@@ -45,14 +42,9 @@ SKIP_REASONS = {
 }
 
 
-def conformance_dir():
-    """SCORM_CONFORMANCE_DIR, else the shared conformance folder beside the checkout."""
-    configured = os.environ.get("SCORM_CONFORMANCE_DIR")
-    return Path(configured) if configured else REPO_ROOT.parent / "shared" / "conformance"
-
-
 def conformance_activities():
-    """(test id, standard, activity) for every activity of every JSON file found recursively."""
+    """(test id, standard, activity) for every activity of every JSON file found recursively; none when the
+    folder is absent."""
     root = conformance_dir()
     found = []
     for path in sorted(root.rglob("*.json")):
