@@ -3,7 +3,8 @@ import pytest
 from webob import Request
 
 from tests.block_runtime import make_block
-from tests.packages import fixture_zip, write_zip
+from tests.conftest import real_package
+from tests.packages import CATALOG, fixture_zip, write_zip
 
 VALID = "probe-1.2.zip"
 LAUNCH_FILE = "lesson/index.html"
@@ -17,7 +18,9 @@ def upload_request(zip_path=None, **form):
 
 
 def upload(block, name, **form):
-    return block.handle("studio_submit", upload_request(fixture_zip(name), **form))
+    """studio_submit with a package of tests/packages.CATALOG, or else a real one (skipped when absent)."""
+    path = fixture_zip(name) if name in CATALOG else real_package("valid", name)
+    return block.handle("studio_submit", upload_request(path, **form))
 
 
 @pytest.fixture
