@@ -27,7 +27,6 @@ from .measure import log, median, repeat_count, run_child
 from .s3_settings import ACCESS_KEY, REGION, SECRET_KEY
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-UPSTREAM_S3_PACKAGES = ("boto3==1.44.8", "django-storages==1.14.6")
 SMALL_MEDIA = synthetic.PackageSpec(name="s3-500-files", file_count=500, media_count=4, media_size=5 * 1000 * 1000)
 # Werkzeug colours some lines (4xx, 5xx) with ANSI codes unless colorama is installed to strip them.
 ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
@@ -82,13 +81,7 @@ class MotoServer:
 
 
 def ensure_upstream_s3():
-    python = upstream.ensure_venv(log=log)
-    probe = subprocess.run([str(python), "-c", "import boto3, storages"], check=False, capture_output=True)
-    if probe.returncode != 0:
-        log(f"installing {', '.join(UPSTREAM_S3_PACKAGES)} into the upstream virtualenv")
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        *UPSTREAM_S3_PACKAGES], check=True)
-    return python
+    return upstream.ensure_s3_packages(upstream.ensure_venv(log=log), log=log)
 
 
 def ours_command(zip_path, endpoint, bucket):

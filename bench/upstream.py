@@ -16,6 +16,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 UPSTREAM_REQUIREMENTS = ("openedx-scorm-xblock==19.0.5", "Django>=5.2,<5.3")
+UPSTREAM_S3_PACKAGES = ("boto3==1.44.8", "django-storages==1.14.6")
 VENV_DIR = Path(__file__).resolve().parent / ".work" / "upstream-venv"
 STAMP_NAME = "bench-requirements.txt"
 BENCH_USAGE_ID = "block-v1:Bench+Extract+Run+type@scorm+block@upstream"
@@ -53,6 +54,17 @@ def ensure_venv(venv_dir=VENV_DIR, log=None):
         raise RuntimeError(f"installing {UPSTREAM_REQUIREMENTS} failed:\n{installed.stdout}\n{installed.stderr}")
     stamp.write_text(wanted, encoding="utf-8")
     return venv_python(venv_dir)
+
+
+def ensure_s3_packages(python, log=None):
+    """Add boto3 and django-storages to the upstream virtualenv, for its workers that write to S3."""
+    probe = subprocess.run([str(python), "-c", "import boto3, storages"], check=False, capture_output=True)
+    if probe.returncode != 0:
+        if log:
+            log(f"installing {', '.join(UPSTREAM_S3_PACKAGES)} into the upstream virtualenv")
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        *UPSTREAM_S3_PACKAGES], check=True)
+    return python
 
 
 def command(zip_path, media_root):

@@ -8,7 +8,7 @@ from xblock.core import XBlock
 from xblock.fields import Dict, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from . import compat, delivery, legacy, mirror, olx, permissions, rehydrate, upload
+from . import compat, delivery, legacy, legacy_export, mirror, olx, permissions, rehydrate, upload
 from .chunked_upload import ChunkedUploadMixin
 from .errors import ScormError, render_stored
 from .events import TrackingMixin
@@ -239,8 +239,11 @@ class ScormXBlock(LegacyFieldsMixin, ScormStaffMixin, TrackingMixin, ScormPlayer
         """Export the fields, and the zip itself (bundled, or as the mirrored course asset)."""
         super().add_xml_to_node(node)
         settings = self.block_settings()
-        olx.export_package(node, self.package_tree(settings), getattr(self.runtime, "export_fs", None),
-                           settings["CONTENTSTORE_SYNC_ENABLED"], settings["CHUNK_SIZE"])
+        tree, export_fs = self.package_tree(settings), getattr(self.runtime, "export_fs", None)
+        if isinstance(tree, legacy.LegacyTree):  # no zip kept, and never mirrored: always bundled
+            legacy_export.export_legacy_package(node, tree, export_fs, settings["LOCATION"], settings["CHUNK_SIZE"])
+            return
+        olx.export_package(node, tree, export_fs, settings["CONTENTSTORE_SYNC_ENABLED"], settings["CHUNK_SIZE"])
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):

@@ -46,6 +46,7 @@ STATUS_ELEMENTS = {
 SCORE_ELEMENTS = {SCORM12: ("cmi.core.score.raw", 100), SCORM2004: ("cmi.score.scaled", 1)}
 UNSET_STATUSES = ("", "not attempted", "unknown")
 NATURAL_PART = re.compile(r"(\d+)")
+SHA1 = re.compile(r"[0-9a-f]{40}")
 
 
 def _(text):
@@ -134,9 +135,9 @@ def take_travel_attributes(node):
 
 def legacy_sha1(block):
     """sha1 of the zip openedx-scorm-xblock extracted, or ""."""
-    meta = block.package_meta or {}
-    sha1 = meta.get("sha1", "")
-    return sha1 if isinstance(sha1, str) and re.fullmatch(r"[0-9a-f]{40}", sha1) else ""
+    meta = getattr(block, "package_meta", None) or {}
+    sha1 = meta.get("sha1", "") if isinstance(meta, dict) else ""
+    return sha1 if isinstance(sha1, str) and SHA1.fullmatch(sha1) else ""
 
 
 def is_legacy(block):
@@ -216,6 +217,52 @@ def find_legacy_prefix(storage, location, usage_id, block_id, sha1):
         if storage.exists(f"{prefix}/{MANIFEST_NAME}"):
             return prefix
     return None
+
+
+def is_legacy_bucket(storage, folder):
+    """A folder laid out by openedx-scorm-xblock: none of our completion marker, and a ``<sha1>`` sub-folder
+    holding imsmanifest.xml (``<LOCATION>/<sha1 of the usage id>/<sha1 of the zip>/``)."""
+    from .trees import MARKER_NAME  # pylint: disable=import-outside-toplevel
+
+    if storage.exists(f"{folder}/{MARKER_NAME}"):
+        return False
+    try:
+        subfolders, _files = storage.listdir(folder)
+    except FileNotFoundError:
+        return False
+    return any(SHA1.fullmatch(name) and storage.exists(f"{folder}/{name}/{MANIFEST_NAME}") for name in subfolders)
+
+
+def buckets_in_use(storage, location, blocks):
+    """The folders under LOCATION that hold a tree one of the blocks can serve the way openedx-scorm-xblock laid it
+    out: the block's own folder (sha1 of its usage id, or its block id), and any folder holding a ``<sha1>``
+    sub-folder named by a block's package_meta (a rerun or an import renamed the block: legacy_tree finds it there).
+
+    Blocks uploaded again with this package count too: their 19.x tree is what a rollback plays."""
+    location = location.strip("/")
+    sha1s, own_folders = set(), set()
+    for block in blocks:
+        sha1 = legacy_sha1(block)
+        if not sha1:
+            continue
+        sha1s.add(sha1)
+        usage_id = block.scope_ids.usage_id
+        own_folders.update((_digest(str(usage_id)), getattr(usage_id, "block_id", "")))
+    if not sha1s:
+        return set()
+    try:
+        folders, _files = storage.listdir(location)
+    except FileNotFoundError:
+        return set()
+    in_use = set()
+    for folder in folders:
+        try:
+            subfolders, _files = storage.listdir(f"{location}/{folder}")
+        except FileNotFoundError:
+            continue
+        if folder in own_folders or sha1s.intersection(subfolders):
+            in_use.add(folder)
+    return in_use
 
 
 def _prefix_cache_key(location, usage_id, sha1):

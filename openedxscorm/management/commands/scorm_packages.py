@@ -8,9 +8,11 @@ trees from the contentstore, and mirrors a zip into the contentstore only when t
 (--zips FOLDER, any file names: they are matched by sha1).
 
 ``sweep`` deletes trees (folders named by a 40-hex sha1 under LOCATION) that no block references. It reads one
-storage: the one STORAGE_FUNC gives the first block found. Trees of the older openedx-scorm-xblock layout are
-never touched. Dry run unless --apply; trees younger than --min-age-hours are kept, since a Studio upload
-extracts its tree before the block that references it is saved.
+storage: the one STORAGE_FUNC gives the first block found. Folders of the openedx-scorm-xblock layout
+(``<LOCATION>/<sha1 of the usage id>/<sha1 of the zip>/``, whose names look like ours) are never deleted: those a
+block can serve are reported in use, the others are left to the operator. Dry run unless --apply; trees younger
+than --min-age-hours are kept, since a Studio upload extracts its tree before the block that references it is
+saved.
 
 ``sweep-uploads`` deletes the pieces of Studio uploads left unfinished for longer than PARTIAL_UPLOAD_TIMEOUT
 (or --older-than-hours), under LOCATION/partial-uploads/. A new upload also does it on its way in; the command
@@ -25,7 +27,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from opaque_keys.edx.keys import CourseKey
 
-from openedxscorm import compat
+from openedxscorm import compat, legacy
 from openedxscorm.chunked_upload import stale_uploads
 from openedxscorm.mirror import asset_path, block_sha1, mirror_zip
 from openedxscorm.package import Limits, spool_path
@@ -170,8 +172,9 @@ class Command(BaseCommand):
 
     def sweep(self, uses, settings, options):
         storage = get_storage(uses[0].block if uses else None, settings)
-        referenced = {use.sha1 for use in uses}
+        referenced = {use.sha1 for use in uses} | {legacy.legacy_sha1(use.block) for use in uses}
         location = settings["LOCATION"].strip("/")
+        legacy_in_use = legacy.buckets_in_use(storage, location, [use.block for use in uses])
         newest_allowed = datetime.now(timezone.utc) - timedelta(hours=options["min_age_hours"])
         try:
             folders, _files = storage.listdir(location)
@@ -179,6 +182,12 @@ class Command(BaseCommand):
             folders = []
         for sha1 in sorted(folders):
             if not SHA1_FOLDER.fullmatch(sha1) or sha1 in referenced:
+                continue
+            if sha1 in legacy_in_use:
+                self.say("IN USE (openedx-scorm-xblock layout)", f"{location}/{sha1}")
+                continue
+            if legacy.is_legacy_bucket(storage, f"{location}/{sha1}"):
+                self.say("KEPT (openedx-scorm-xblock layout, no block found)", f"{location}/{sha1}")
                 continue
             tree = PackageTree(storage, location, sha1)
             if tree_written_at(tree) > newest_allowed:
