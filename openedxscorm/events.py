@@ -6,6 +6,7 @@ working: same names (``openedx.xblock.scorm.<short name>``), same data keys, sam
 on the server by comparing a SCO's stored state before and after a commit, so the browser cannot forge them.
 """
 import logging
+import re
 from fnmatch import fnmatchcase
 
 from . import scoring
@@ -40,6 +41,18 @@ DEFAULT_INTERACTION_ELEMENTS = (
     "cmi.interactions.*.learner_response",
 )
 MAX_TRACKED_VALUE_LENGTH = 255
+MAX_TRACKED_PATTERNS = 10
+# An element of one interaction: what an interacted event about it also describes (for xAPI's cmi.interaction).
+INTERACTION_ELEMENT = re.compile(r"^cmi\.interactions\.(\d+)\.")
+# interaction field in the event -> the element of cmi.interactions.n that holds it (either standard's name).
+INTERACTION_FIELDS = {
+    "id": ("id",),
+    "type": ("type",),
+    "description": ("description",),
+    "result": ("result",),
+    "latency": ("latency",),
+    "response": ("learner_response", "student_response"),
+}
 # The scorm_version value openedx-scorm-xblock puts in every event.
 EVENT_SCORM_VERSION = {SCORM12: "SCORM_12", SCORM2004: "SCORM_2004"}
 # derive() keyword arguments among a SCO's launch settings.
@@ -84,6 +97,32 @@ def _changed_interactions(before, after, patterns):
             if old.get(name) != value and any(fnmatchcase(name, pattern) for pattern in patterns)]
 
 
+def _tracked(value):
+    return str(value)[:MAX_TRACKED_VALUE_LENGTH]
+
+
+def interaction_details(data, element):
+    """What the state says of the interaction `element` belongs to (id, type, correct response patterns...), for
+    an interacted event; None for an element outside cmi.interactions."""
+    match = INTERACTION_ELEMENT.match(element)
+    if not match:
+        return None
+    prefix = match.group(0)
+    details = {field: _tracked(data[prefix + name]) for field, names in INTERACTION_FIELDS.items()
+               for name in names if prefix + name in data}
+    patterns = (data.get(f"{prefix}correct_responses.{index}.pattern") for index in range(MAX_TRACKED_PATTERNS))
+    details["correct_responses"] = [_tracked(pattern) for pattern in patterns if pattern is not None]
+    return details
+
+
+def _interacted(name, value, data):
+    event = {"cmi_element": name, "value": _tracked(value)}
+    interaction = interaction_details(data, name)
+    if interaction is not None:
+        event["interaction"] = interaction
+    return event
+
+
 def commit_events(standard, before, after, *, settings, derive_settings=None, weight=1.0, has_score=True):
     """[(short name, data)] a commit that turned `before` into `after` (one SCO's states) gives rise to, in the
     order they happened: initialized, interacted..., scored, completed, passed/failed, terminated."""
@@ -100,7 +139,7 @@ def commit_events(standard, before, after, *, settings, derive_settings=None, we
     if _started(before, after):
         events.append((INITIALIZED, {"completion_status": old["completion"], "success_status": old["success"]}))
     patterns = settings.get("TRACKING_INTERACTION_ELEMENTS") or DEFAULT_INTERACTION_ELEMENTS
-    events += [(INTERACTED, {"cmi_element": name, "value": str(value)[:MAX_TRACKED_VALUE_LENGTH]})
+    events += [(INTERACTED, _interacted(name, value, (after or {}).get("data", {})))
                for name, value in _changed_interactions(before, after, patterns)]
     if new["score"] is not None and new["score"] != old["score"]:
         events.append((SCORED, score))
@@ -118,7 +157,7 @@ def publish(block, short_name, data):
     """Publish one event through the runtime; tracking never gets in the learner's way."""
     standard = block.runtime_standard()
     payload = {"block_id": str(block.scope_ids.usage_id), "scorm_version": EVENT_SCORM_VERSION.get(standard, ""),
-               **data}
+               "package_sha1": block.package_sha1, **data}
     try:
         block.runtime.publish(block, event_name(short_name), payload)
     except Exception:  # pylint: disable=broad-except  # the runtime's tracker: the one guarded call site

@@ -17,6 +17,13 @@ SETTINGS = (
     Setting("STORAGE_FUNC", None,
             "A callable (or its dotted path) taking the block and returning the Django storage to use; "
             "default_storage when unset."),
+    Setting("S3_BUCKET_NAME", None,
+            "With STORAGE_FUNC \"openedxscorm.storage.s3\": the bucket of the packages; None for "
+            "AWS_STORAGE_BUCKET_NAME."),
+    Setting("S3_QUERY_AUTH", True,
+            "With STORAGE_FUNC \"openedxscorm.storage.s3\": sign the URLs storage.url() gives (querystring auth)."),
+    Setting("S3_EXPIRES_IN", 7 * 24 * 60 * 60,
+            "With STORAGE_FUNC \"openedxscorm.storage.s3\": seconds a signed URL stays valid."),
     Setting("PROXY_ASSETS_LMS", True,
             "Serve package files through the block's own handler (same origin). False serves them from "
             "storage.url(), for storages that are already same-origin."),

@@ -26,3 +26,25 @@ STORAGES = {
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 XBLOCK_SETTINGS = {"ScormXBlock": {}}
+
+# event-routing-backends, for the xAPI tests: its app and its own settings as the LMS applies them (plugin
+# settings), then the block's xAPI app and event names as the README tells operators to add them.
+INSTALLED_APPS += ["event_routing_backends"]
+LMS_ROOT_URL = "http://lms.example.com"
+RUNNING_WITH_TEST_SETTINGS = True
+
+
+def _event_routing_backends_settings():
+    import sys  # pylint: disable=import-outside-toplevel
+
+    from event_routing_backends.settings import common  # pylint: disable=import-outside-toplevel
+
+    common.plugin_settings(sys.modules[__name__])
+
+
+_event_routing_backends_settings()
+
+INSTALLED_APPS.append("openedxscorm.processors.xapi")
+from openedxscorm.tracking import route_events_to_xapi  # noqa: E402  (after the plugin settings, as in the LMS)
+
+route_events_to_xapi(globals())

@@ -1,0 +1,16 @@
+"""The Django app operators add to INSTALLED_APPS; its only job is to register the transformers once apps load.
+
+Its name and label are those of openedx-scorm-xblock's app, so settings written for that package keep working.
+"""
+from django.apps import AppConfig
+
+
+class ScormXApiConfig(AppConfig):
+    name = "openedxscorm.processors.xapi"
+    label = "openedxscorm_xapi"
+    verbose_name = "SCORM xAPI transformers"
+
+    def ready(self):
+        # Importing the module registers its transformers with event-routing-backends, in every process that
+        # loads the apps (web workers and the Celery workers that route events alike).
+        from . import event_transformers  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
