@@ -54,12 +54,14 @@ STANDARDS = {
 
 @dataclass(frozen=True)
 class Rule:
-    """An imsss sequencing rule: kind "pre", "exit" or "post"; conditions such as "satisfied" or "not attempted"."""
+    """An imsss sequencing rule: kind "pre", "exit" or "post"; conditions such as "satisfied" or "not attempted",
+    about `objective` (a referencedObjective of the activity) when given."""
 
     kind: str
     conditions: tuple
     action: str
     combination: str = "all"
+    objective: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,15 @@ class RollupRule:
 
 @dataclass(frozen=True)
 class Objective:
-    """An imsss objective; `global_id` maps it to a shared global objective (read and write satisfied status)."""
+    """An imsss objective; `global_id` maps it to a shared global objective: its satisfied status is read from it,
+    and written to it unless `read_only`."""
 
     identifier: str
     primary: bool = False
     satisfied_by_measure: bool = False
     min_measure: float | None = None
     global_id: str | None = None
+    read_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,7 @@ class _ManifestWriter:
 
     def rule(self, parent, rule):
         element = self.ss(parent, f"{rule.kind}ConditionRule")
-        self.conditions(element, "rule", rule.conditions, rule.combination)
+        self.conditions(element, "rule", rule.conditions, rule.combination, rule.objective)
         self.ss(element, "ruleAction", action=rule.action)
 
     def rollup_rule(self, parent, rule):
@@ -307,13 +311,13 @@ class _ManifestWriter:
         self.conditions(element, "rollup", rule.conditions, "any")
         self.ss(element, "rollupAction", action=rule.action)
 
-    def conditions(self, parent, kind, conditions, combination):
+    def conditions(self, parent, kind, conditions, combination, objective=None):
         """<kind>Conditions: one <kind>Condition each, "not x" written as operator="not"."""
         element = self.ss(parent, f"{kind}Conditions", conditionCombination=combination)
         for condition in conditions:
             negated = condition.startswith("not ")
-            self.ss(element, f"{kind}Condition", condition=condition.removeprefix("not "),
-                    operator="not" if negated else None)
+            self.ss(element, f"{kind}Condition", referencedObjective=objective,
+                    condition=condition.removeprefix("not "), operator="not" if negated else None)
 
     def objective(self, parent, objective):
         element = self.ss(parent, "primaryObjective" if objective.primary else "objective",
@@ -323,7 +327,7 @@ class _ManifestWriter:
             self.ss(element, "minNormalizedMeasure", str(objective.min_measure))
         if objective.global_id is not None:
             self.ss(element, "mapInfo", targetObjectiveID=objective.global_id, readSatisfiedStatus=True,
-                    writeSatisfiedStatus=True)
+                    writeSatisfiedStatus=not objective.read_only)
 
 
 RULE_ORDER = ("pre", "exit", "post")
@@ -350,20 +354,21 @@ def multi_sco(path, version="1.2", count=3, title="Fixture course"):
 
 
 def forced_sequential(path, count=3):
-    """SCORM 2004: flow only (no choice), forward only; launch hrefs with a query string; each lesson skipped once
-    satisfied; the course rolls up
-    satisfied when every lesson is; every lesson's primary objective is satisfied by a measure of 0.6 or more and
-    written to a global objective."""
-    course = Sequencing(choice=False, flow=True, forward_only=True, rollup_objective_satisfied=True,
+    """SCORM 2004, choice and flow, launch hrefs with a query string. Each lesson's primary objective writes a
+    global objective; every lesson after the first reads the previous one's and is disabled until it is satisfied.
+    The course rolls up satisfied when every lesson is."""
+    course = Sequencing(choice=True, flow=True, rollup_objective_satisfied=True,
                         rollup_rules=(RollupRule("all", ("satisfied",), "satisfied"),))
-    scos = [
-        Sco(f"sco-{number}", f"Lesson {number}", href=f"lesson{number}/index.html", query=f"?lesson={number}",
-            sequencing=Sequencing(
-                rules=(Rule("pre", ("satisfied",), "skip"),),
-                objectives=(Objective(f"lesson-{number}-objective", primary=True, satisfied_by_measure=True,
-                                      min_measure=0.6, global_id=f"global-{number}"),)))
-        for number in range(1, count + 1)
-    ]
+    scos = []
+    for number in range(1, count + 1):
+        objectives = [Objective(f"lesson-{number}-satisfied", primary=True, global_id=f"global-{number}")]
+        rules = ()
+        if number > 1:
+            objectives.append(Objective("previous-satisfied", global_id=f"global-{number - 1}", read_only=True))
+            rules = (Rule("pre", ("not satisfied", "not objectiveStatusKnown"), "disabled", combination="any",
+                          objective="previous-satisfied"),)
+        scos.append(Sco(f"sco-{number}", f"Lesson {number}", href=f"lesson{number}/index.html",
+                        query=f"?lesson={number}", sequencing=Sequencing(rules=rules, objectives=tuple(objectives))))
     return write_package(path, scos, version="2004", title="Forced sequential course", sequencing=course)
 
 
@@ -378,6 +383,13 @@ CATALOG = {
     "multi-1.2.zip": lambda path: multi_sco(path, "1.2", title="Three lessons 1.2"),
     "multi-2004.zip": lambda path: multi_sco(path, "2004", title="Three lessons 2004"),
     "sequenced-2004.zip": forced_sequential,
+    "remediation-2004.zip": lambda path: write_package(
+        path, [Cluster("module", [Sco("content", "Content", href="content/index.html"),
+                                  Sco("test", "Test", href="test/index.html")],
+                       title="Module", sequencing=Sequencing(rules=(Rule("post", ("not satisfied",), "retry"),))),
+               Sco("review", "Review", href="review/index.html", visible=False)],
+        version="2004", title="Retry until satisfied",
+        sequencing=Sequencing(choice=True, flow=True)),
     "media-1.2.zip": lambda path: write_package(
         path, [Sco("lesson", "A lesson with a video", href="lesson/index.html",
                    files={"lesson/media/clip.mp4": random.Random(1).randbytes(300 * 1024)})],

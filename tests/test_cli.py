@@ -7,11 +7,13 @@ import zipfile
 
 import pytest
 
-from tests.conftest import REPO_ROOT, package_zips
+from tests.conftest import REPO_ROOT, real_package
+from tests.packages import CATALOG, Sco, fixture_zip, manifest_bytes, write_package, write_zip
 
 
 def valid_zip(name):
-    return next(path for path in package_zips("valid") if path.name == name)
+    """A fixture package, or a real one (the test is skipped when it is absent)."""
+    return fixture_zip(name) if name in CATALOG else real_package("valid", name)
 
 
 def inspect(*arguments):
@@ -29,13 +31,13 @@ def inspect_json(*arguments):
 
 
 def test_valid_zip_is_uploadable():
-    code, report = inspect_json(valid_zip("ContentPackagingSingleSCO_SCORM12.zip"))
+    code, report = inspect_json(valid_zip("probe-1.2.zip"))
     assert code == 0
     assert set(report) == {"version", "title", "items", "warnings", "errors"}
     assert report["version"] == "1.2"
-    assert report["title"] == "Golf Explained - CP Single SCO"
+    assert report["title"] == "Probe course 1.2"
     assert report["errors"] == []
-    assert [item["launch_url"] for item in report["items"]] == ["shared/launchpage.html"]
+    assert [item["launch_url"] for item in report["items"]] == ["lesson/index.html"]
     assert set(report["items"][0]) == {"identifier", "title", "launch_url", "visible"}
 
 
@@ -83,8 +85,9 @@ def test_hidden_items_are_listed_and_marked_and_folders_left_out(tmp_path):
     assert "a.html  (shown: Shown)\n" in text
 
 
-def test_invalid_zip_is_refused_with_the_reason():
-    invalid = next(path for path in package_zips("invalid") if path.name == "InvalidFileReferences_SCORM12.zip")
+def test_invalid_zip_is_refused_with_the_reason(tmp_path):
+    invalid = write_package(tmp_path / "broken.zip", [Sco("lesson", "Test Item", href="content/nonexistent.html")],
+                            title="Invalid File References Test", omit=("content/nonexistent.html",))
     code, report = inspect_json(invalid)
     assert code == 1
     assert report["errors"] == [
@@ -105,7 +108,7 @@ def test_non_zip_is_refused(tmp_path):
 
 
 def test_folder(tmp_path):
-    with zipfile.ZipFile(valid_zip("RuntimeBasicCalls_SCORM12.zip")) as archive:
+    with zipfile.ZipFile(valid_zip("probe-1.2.zip")) as archive:
         archive.extractall(tmp_path / "course")
     code, report = inspect_json(tmp_path / "course")
     assert code == 0, report
@@ -118,19 +121,20 @@ def test_folder(tmp_path):
 
 
 def test_bare_manifest_is_checked_against_its_folder(tmp_path):
-    with zipfile.ZipFile(valid_zip("MultipleItemsWithIdentifierRef_SCORM12.zip")) as archive:
+    with zipfile.ZipFile(valid_zip("multi-1.2.zip")) as archive:
         archive.extractall(tmp_path)
     code, report = inspect_json(tmp_path / "imsmanifest.xml")
     assert code == 0, report
     assert len(report["items"]) == 3
-    os.remove(tmp_path / "content" / "item2.html")
+    os.remove(tmp_path / "lesson2" / "index.html")
     code, report = inspect_json(tmp_path / "imsmanifest.xml")
     assert code == 1
-    assert report["errors"] == ['The launch file content/item2.html of item "Item 2" is not in the package.']
+    assert report["errors"] == ['The launch file lesson2/index.html of item "Lesson 2" is not in the package.']
 
 
-def test_manifest_only_zip_is_refused_but_still_described():
-    code, report = inspect_json(valid_zip("MinimalValid_SCORM20043rdEdition.zip"))
+def test_manifest_only_zip_is_refused_but_still_described(tmp_path):
+    manifest_only = write_zip(tmp_path / "manifest-only.zip", {"imsmanifest.xml": manifest_bytes([Sco()], "2004")})
+    code, report = inspect_json(manifest_only)
     assert code == 1
     assert report["version"] == "2004-3rd"
     assert report["items"] and "is not in the package" in report["errors"][0]
@@ -142,9 +146,9 @@ def test_missing_path_is_a_usage_error(tmp_path):
     assert "no such file or folder" in result.stderr
 
 
-@pytest.mark.parametrize("zip_path", package_zips("valid")[:3], ids=lambda path: path.name)
-def test_text_output_names_version_and_title(zip_path):
-    result = inspect(zip_path)
+@pytest.mark.parametrize("name", sorted(CATALOG)[:3])
+def test_text_output_names_version_and_title(name):
+    result = inspect(fixture_zip(name))
     assert result.stdout.startswith("Version: ")
     assert "Title:" in result.stdout
     assert ("Uploadable." in result.stdout) == (result.returncode == 0)

@@ -12,15 +12,18 @@ from openedxscorm.manifest import parse_manifest
 from openedxscorm.navigation import engine
 from openedxscorm.sequencing.engine_tree import engine_activity_tree
 from tests.block_runtime import make_block
-from tests.conftest import packages_dir
+from tests.conftest import real_package
+from tests.packages import CATALOG, fixture_zip
 from tests.test_block import upload
 from tests.test_sequencing import FORCED, POST_TEST, REMEDIATION, SEQUENCED_MANIFEST
 
 MINIMUM_CALLS = "RuntimeMinimumCalls_SCORM12.zip"
+OWN_FORCED = "sequenced-2004.zip"
 
 
 def manifest_of(name):
-    with zipfile.ZipFile(packages_dir() / "valid" / name) as package:
+    """The manifest of a fixture package, or of a real one (the test is skipped when it is absent)."""
+    with zipfile.ZipFile(fixture_zip(name) if name in CATALOG else real_package("valid", name)) as package:
         return parse_manifest(package.read("imsmanifest.xml"))
 
 
@@ -133,7 +136,7 @@ def test_saved_state_belongs_to_one_package_version():
 @pytest.fixture
 def forced(storage):  # noqa: ARG001  (storage points MEDIA_ROOT at a folder of this test)
     block = make_block()
-    assert upload(block, FORCED).status_code == 200
+    assert upload(block, OWN_FORCED).status_code == 200
     return block
 
 
@@ -152,7 +155,7 @@ def post_state(block, body, query=""):
 
 def test_launcher_gives_the_engine_its_tree_and_the_saved_state(forced):
     launch, page = launch_of(forced)
-    assert launch["sequencing"]["activityTree"]["id"] == manifest_of(FORCED).organization().identifier
+    assert launch["sequencing"]["activityTree"]["id"] == manifest_of(OWN_FORCED).organization().identifier
     assert launch["sequencing"]["state"] == ""
     assert "static/js/sequencer.js" in page
     assert post_state(forced, {"state": '{"saved": 1}'}).json_body == {"result": "stored"}
@@ -178,7 +181,7 @@ def test_engine_state_is_not_stored_in_preview_or_when_refused(forced):
 
 def test_a_new_package_version_starts_a_new_engine_session(forced):
     post_state(forced, {"state": "old"})
-    assert upload(forced, REMEDIATION).status_code == 200
+    assert upload(forced, "remediation-2004.zip").status_code == 200
     assert launch_of(forced)[0]["sequencing"]["state"] == ""
 
 
@@ -202,5 +205,5 @@ def test_engine_refusal_is_shown_on_the_current_sco(forced):
 
 def test_scorm12_packages_get_no_engine(storage):  # noqa: ARG001
     block = make_block()
-    assert upload(block, MINIMUM_CALLS).status_code == 200
+    assert upload(block, "multi-1.2.zip").status_code == 200
     assert "sequencing" not in launch_of(block)[0]

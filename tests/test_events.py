@@ -7,7 +7,7 @@ from tests.block_runtime import make_block
 from tests.test_block import upload
 from tests.test_player import commit, launch_config
 
-SCORM12 = "RuntimeBasicCalls_SCORM12.zip"
+SCORM12 = "probe-1.2.zip"
 
 
 def scorm_events(block):

@@ -59,12 +59,14 @@ def test_forced_sequential_carries_rules_rollup_and_objectives(tmp_path):
     assert manifest.version == "2004-3rd"
     assert len(manifest.launchable_items()) == 3
     text = data.decode("utf-8")
-    for expected in ('controlMode choice="false" flow="true" forwardOnly="true"', 'ruleCondition condition="satisfied"',
-                     'ruleAction action="skip"', 'rollupRule childActivitySet="all"', 'rollupAction action="satisfied"',
-                     'primaryObjective objectiveID="lesson-2-objective" satisfiedByMeasure="true"',
-                     "<imsss:minNormalizedMeasure>0.6</imsss:minNormalizedMeasure>",
-                     'mapInfo targetObjectiveID="global-3" readSatisfiedStatus="true" writeSatisfiedStatus="true"'):
+    for expected in ('controlMode choice="true" flow="true"', 'ruleConditions conditionCombination="any"',
+                     'ruleCondition referencedObjective="previous-satisfied" condition="satisfied" operator="not"',
+                     'ruleAction action="disabled"', 'rollupRule childActivitySet="all"',
+                     'rollupAction action="satisfied"', 'primaryObjective objectiveID="lesson-2-satisfied"',
+                     'mapInfo targetObjectiveID="global-3" readSatisfiedStatus="true" writeSatisfiedStatus="true"',
+                     'mapInfo targetObjectiveID="global-2" readSatisfiedStatus="true" writeSatisfiedStatus="false"'):
         assert expected in text
+    assert text.count('ruleAction action="disabled"') == 2  # every lesson but the first
 
 
 def test_clusters_nest_items_and_hidden_items_stay_hidden(tmp_path):
@@ -76,10 +78,12 @@ def test_clusters_nest_items_and_hidden_items_stay_hidden(tmp_path):
     assert [(child.identifier, child.visible) for child in module.children] == [("a", True), ("b", False)]
 
 
-def test_objectives_list_the_primary_one_first(tmp_path):
-    sco = Sco(sequencing=Sequencing(objectives=(Objective("other"), Objective("main", primary=True))))
+def test_objectives_list_the_primary_one_first_with_its_measure(tmp_path):
+    sco = Sco(sequencing=Sequencing(objectives=(
+        Objective("other"), Objective("main", primary=True, satisfied_by_measure=True, min_measure=0.6))))
     text = zipfile.ZipFile(write_package(tmp_path / "obj.zip", [sco], version="2004")).read("imsmanifest.xml")
     assert text.index(b'primaryObjective objectiveID="main"') < text.index(b'objective objectiveID="other"')
+    assert b'satisfiedByMeasure="true"><imsss:minNormalizedMeasure>0.6</imsss:minNormalizedMeasure>' in text
 
 
 def test_omitting_the_launch_file_makes_a_refused_package(tmp_path):

@@ -11,8 +11,8 @@ from openedxscorm.block import ScormXBlock
 from tests.block_runtime import make_block
 from tests.test_block import upload
 
-SCORM12 = "RuntimeBasicCalls_SCORM12.zip"
-SCORM2004 = "RuntimeBasicCalls_SCORM20043rdEdition.zip"
+SCORM12 = "probe-1.2.zip"
+SCORM2004 = "probe-2004.zip"
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from openedxscorm.manifest import parse_manifest
 from openedxscorm.navigation.requests import NavRequest, parse_request
 from openedxscorm.sequencing import LeafStatus, build_tree, evaluate, resolve_request, unsupported_elements
 from openedxscorm.sequencing.navigation import choosable
-from tests.conftest import packages_dir
+from tests.conftest import real_package
+from tests.packages import CATALOG, fixture_zip
 
 FORCED = "SequencingForcedSequential_SCORM20043rdEdition.zip"
 REMEDIATION = "SequencingSimpleRemediation_SCORM20043rdEdition.zip"
@@ -40,7 +41,8 @@ SEQUENCED_MANIFEST = """<?xml version="1.0"?>
 
 
 def tree_of(name):
-    with zipfile.ZipFile(packages_dir() / "valid" / name) as package:
+    """The activity tree of a fixture package, or of a real one (the test is skipped when it is absent)."""
+    with zipfile.ZipFile(fixture_zip(name) if name in CATALOG else real_package("valid", name)) as package:
         return build_tree(parse_manifest(package.read("imsmanifest.xml")))
 
 
@@ -63,6 +65,21 @@ def test_forced_sequential_disables_later_scos_until_the_earlier_ones_are_satisf
     assert resolve_request(evaluation, "continue", order[0]).target == order[1]
     evaluation = evaluate(root, {identifier: DONE for identifier in order[:4]})
     assert resolve_request(evaluation, "choice", order[0], order[4]).target == order[4]
+
+
+def test_own_forced_sequential_package_disables_each_lesson_until_the_previous_one_is_satisfied():
+    root = tree_of("sequenced-2004.zip")
+    first, second, third = leaves(root)
+    evaluation = evaluate(root, {})
+    assert [choosable(evaluation, activity) for activity in root.walk() if activity.launchable] == [
+        True, False, False]
+    assert resolve_request(evaluation, "choice", first, third).refusal == "disabled"
+    evaluation = evaluate(root, {first: DONE})
+    assert resolve_request(evaluation, "continue", first).target == second
+    assert resolve_request(evaluation, "choice", first, third).refusal == "disabled"
+    assert not evaluation.status(root).primary_status.satisfied
+    done = evaluate(root, {identifier: DONE for identifier in (first, second, third)})
+    assert done.status(root).primary_status.satisfied
 
 
 def test_forced_sequential_rolls_up_completion_and_satisfaction_without_a_measure():

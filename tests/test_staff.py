@@ -14,7 +14,7 @@ from tests.fake_platform.learners import FakeLearners, installed_learners
 from tests.test_block import upload
 from tests.test_player import commit, launch_config
 
-SCORM12 = "RuntimeBasicCalls_SCORM12.zip"
+SCORM12 = "probe-1.2.zip"
 pytestmark = pytest.mark.django_db
 
 

@@ -8,19 +8,19 @@ import zipfile
 from openedxscorm.manifest import parse_manifest
 from openedxscorm.navigation.toc import NOT_ATTEMPTED, status_code, toc_entries
 from openedxscorm.sequencing import build_tree
-from tests.conftest import REPO_ROOT, packages_dir
+from tests.conftest import REPO_ROOT, real_package
 
 MINIMUM_CALLS = "RuntimeMinimumCalls_SCORM12.zip"
 
 
 def manifest_of(name):
-    with zipfile.ZipFile(packages_dir() / "valid" / name) as package:
+    with zipfile.ZipFile(real_package("valid", name)) as package:
         return parse_manifest(package.read("imsmanifest.xml"))
 
 
 def test_cli_lists_the_18_launchable_items_in_manifest_order_without_folders():
     completed = subprocess.run(
-        [sys.executable, "-m", "openedxscorm", "inspect", "--json", str(packages_dir() / "valid" / MINIMUM_CALLS)],
+        [sys.executable, "-m", "openedxscorm", "inspect", "--json", str(real_package("valid", MINIMUM_CALLS))],
         cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     items = json.loads(completed.stdout)["items"]
     assert len(items) == 18
