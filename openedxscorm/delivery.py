@@ -1,8 +1,9 @@
 """Serving a package's files from storage: streamed, cacheable, with single ranges, and never outside the tree."""
+import errno
 import hashlib
 import mimetypes
 import re
-from datetime import timezone
+from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 
 from webob import Response
@@ -29,7 +30,9 @@ CONTENT_TYPES = {
 }
 TEXT_TYPES_WITH_CHARSET = ("text/", "application/javascript", "application/json", "application/xml")
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
-RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
+# At most 18 digits: any file size fits, and int() never meets Python's limit on long digit strings. A Range
+# header that does not match is ignored (RFC 9110 14.2): the file is sent whole.
+RANGE_PATTERN = re.compile(r"^bytes=(\d{0,18})-(\d{0,18})$")
 # An open range ("bytes=N-", what media players ask first) is answered with at most this many bytes: the
 # platform's handler view buffers a response whole, and players ask again for the rest.
 OPEN_RANGE_MAX_BYTES = 8 * 1024 * 1024
@@ -109,17 +112,44 @@ def as_utc(moment):
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def not_modified(request, etag, modified):
-    """True when the browser's copy is current (If-None-Match wins over If-Modified-Since)."""
-    if request.if_none_match:
-        return etag in request.if_none_match
+def http_date(text):
+    """An HTTP date as an aware datetime, or None when it is not one (RFC 9110: an invalid date is ignored)."""
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def modified_since_date(request):
+    """If-Modified-Since as a datetime; None when absent, invalid, later than now (RFC 9110 13.1.3), or when
+    If-None-Match is sent, which takes precedence."""
     since = request.headers.get("If-Modified-Since")
-    if since and modified is not None:
-        try:
-            return as_utc(modified).replace(microsecond=0) <= parsedate_to_datetime(since)
-        except (TypeError, ValueError):
-            return False
-    return False
+    if not since or "If-None-Match" in request.headers:
+        return None
+    moment = http_date(since)
+    return moment if moment is not None and moment <= datetime.now(timezone.utc) else None
+
+
+def not_modified(request, etag, modified):
+    """True when the browser's copy is current (If-None-Match wins over If-Modified-Since; `*` matches any file)."""
+    if "If-None-Match" in request.headers:
+        return etag in request.if_none_match
+    since = modified_since_date(request)
+    return since is not None and modified is not None and as_utc(modified).replace(microsecond=0) <= since
+
+
+def range_applies(request, etag, modified):
+    """RFC 9110 13.1.5: with If-Range, a Range is honoured only when the validator is the file's current one (the
+    entity tag, compared strongly, or exactly its Last-Modified date); otherwise the whole file is sent."""
+    if_range = request.headers.get("If-Range")
+    if if_range is None:
+        return True
+    if_range = if_range.strip()
+    if if_range.startswith(('"', "W/")):
+        return if_range == f'"{etag}"'
+    moment = http_date(if_range)
+    return moment is not None and modified is not None and as_utc(modified).replace(microsecond=0) == moment
 
 
 def open_stored_file(storage, name):
@@ -128,6 +158,10 @@ def open_stored_file(storage, name):
         return storage.open(name, "rb")
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
+    except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:  # a name no file system holds: no such file
+            return None
+        raise
 
 
 def serve_file(request, tree, relative_path, chunk_size):
@@ -156,7 +190,7 @@ def serve_file(request, tree, relative_path, chunk_size):
         return Response(status=304, headerlist=list(headers.items()))
     size = handle.size
     byte_range = (parse_range(bounded_range_header(request.headers.get("Range")), size)
-                  if request.method == "GET" else None)
+                  if request.method == "GET" and range_applies(request, etag, modified) else None)
     if byte_range == "unsatisfiable":
         handle.close()
         headers["Content-Range"] = f"bytes */{size}"
@@ -181,20 +215,10 @@ def serve_file(request, tree, relative_path, chunk_size):
 def _forwarded_range(request):
     """The Range header to send on to an object store: a single byte range on a GET, else None (whole file)."""
     header = (request.headers.get("Range") or "").strip()
-    if request.method != "GET" or not header:
-        return None
+    if request.method != "GET" or not header or "If-Range" in request.headers:
+        return None  # the object's validators are only known from the answer: with If-Range, send it whole
     match = RANGE_PATTERN.match(header)
     return bounded_range_header(header) if match and any(match.groups()) else None
-
-
-def _modified_since(request):
-    since = request.headers.get("If-Modified-Since")
-    if not since or request.headers.get("If-None-Match"):
-        return None
-    try:
-        return parsedate_to_datetime(since)
-    except (TypeError, ValueError):
-        return None
 
 
 def serve_object(request, tree, relative_path, chunk_size):
@@ -208,7 +232,7 @@ def serve_object(request, tree, relative_path, chunk_size):
     name = tree.name_of(relative_path)
     stored = get_object(tree.storage, name, byte_range=_forwarded_range(request),
                         if_none_match=request.headers.get("If-None-Match"),
-                        if_modified_since=_modified_since(request), head=request.method == "HEAD")
+                        if_modified_since=modified_since_date(request), head=request.method == "HEAD")
     if stored.status == 404:
         return Response(status=404, content_type="text/plain", body=b"Not found")
     headers = {"Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff", "Accept-Ranges": "bytes"}

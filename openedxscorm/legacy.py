@@ -180,7 +180,16 @@ class LegacyTree(PackageTree):
         self.zip_name = ""  # it kept no zip
         self.cache_key = f"{CACHE_PREFIX}.complete.{_digest(self.prefix)}"
 
-    def mark_complete(self, file_count, total_bytes):
+    def mark_complete(self, sizes):
+        raise RuntimeError("a legacy tree is never written")
+
+    def read_marker(self):
+        return None  # its manifest marks it: there is no record of its files
+
+    def _adopt_in_tree_marker(self):
+        return False
+
+    def unmark(self):
         raise RuntimeError("a legacy tree is never written")
 
     def delete(self):

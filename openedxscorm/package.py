@@ -78,6 +78,9 @@ class PackageError(ScormError):
         "unsafe_path": gettext_noop(
             "The package holds a file with an unsafe name: %(path)s. Names may not be absolute, "
             "start with a drive letter, or contain '..', backslashes or control characters."),
+        "name_too_long": gettext_noop(
+            "The package holds a file whose name or path is too long: %(path)s. Names may have at most "
+            "%(limit)s bytes."),
         "symlink": gettext_noop("The package holds a symbolic link, %(path)s. Links are not allowed."),
         "duplicate_member": gettext_noop("The package holds %(path)s more than once."),
         "path_conflict": gettext_noop("The package holds %(path)s both as a file and as a folder."),
@@ -797,7 +800,7 @@ def extract_package(spooled, checked, tree, limits, companions=(), on_progress=N
     A damaged member (CRC or size mismatch) removes what was written and raises PackageError; a storage
     failure leaves the tree incomplete (no marker) for a retry to finish.
     """
-    if tree.is_complete():
+    if tree.is_marked():
         for job in companions:
             job()
         return
@@ -813,5 +816,5 @@ def extract_package(spooled, checked, tree, limits, companions=(), on_progress=N
         raise
     finally:
         archive.close()
-    tree.mark_complete(progress.files_total, progress.bytes_total)
+    tree.mark_complete({member.path: member.size for member in checked.members})
     progress.finish()

@@ -13,6 +13,11 @@ FORBIDDEN_CHARACTERS = frozenset([chr(code) for code in range(0x20)] + ["\x7f", 
 # "C:" at the start of a segment: a Windows drive, absolute whatever follows it.
 DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 
+# The longest file or folder name, and the longest path below a tree, in UTF-8 bytes: what common file systems
+# hold (255) and well within an S3 key (1,024) once the location and the sha1 are put before it.
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 900
+
 # Percent-decoding is repeated at most this many times to see through double (or deeper) encoding.
 MAX_DECODE_ROUNDS = 4
 
@@ -56,6 +61,11 @@ def _normalised_segments(path):
     return segments
 
 
+def _too_long(segments):
+    return (any(len(segment.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for segment in segments)
+            or len("/".join(segments).encode("utf-8", "surrogatepass")) > MAX_PATH_BYTES)
+
+
 def safe_member_path(name):
     """A zip member name as a normalised relative posix path ('dir/' for folders); PackageError when unsafe.
 
@@ -69,6 +79,8 @@ def safe_member_path(name):
         segments = _normalised_segments(name)
     if not segments:
         raise PackageError("unsafe_path", path=name)
+    if _too_long(segments):
+        raise PackageError("name_too_long", path=name[:80] + "…", limit=MAX_NAME_BYTES)
     path = "/".join(segments)
     return path + "/" if name.endswith("/") else path
 
@@ -82,6 +94,6 @@ def safe_request_path(path):
     if not path or path.endswith("/"):
         return None
     segments = _normalised_segments(path.lstrip("/"))
-    if not segments:
+    if not segments or _too_long(segments):
         return None
     return "/".join(segments)

@@ -106,6 +106,17 @@ def _read_exactly(stream, size):
 # ---------------------------------------------------------------------------------------------- reading
 
 
+def list_sizes(storage, prefix):
+    """Name below `prefix` -> size of every object whose storage name starts with `prefix`: one LIST per 1,000."""
+    client = storage.connection.meta.client
+    key_prefix = object_key(storage, prefix.rstrip("/")) + "/"
+    sizes = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=storage.bucket_name, Prefix=key_prefix):
+        for entry in page.get("Contents", []):
+            sizes[entry["Key"][len(key_prefix):]] = entry["Size"]
+    return sizes
+
+
 @dataclass
 class StoredObject:
     """One GET (or HEAD) of an object: its validators, its full size, the range sent, and the body to stream."""

@@ -106,7 +106,7 @@ def test_export_and_import_into_a_new_course_rehydrates_on_first_view(fake_platf
     assert 'src="' in html and "scorm-player" in html
     assert response.status_code == 200 and b"<title>" in b"".join(response.app_iter)
     assert FileSystemStorage(location=settings.MEDIA_ROOT).exists(
-        f"scorm/{new_block.package_sha1}/.openedxscorm-complete.json")
+        f"scorm/{new_block.package_sha1}.complete")
 
 
 def test_contentstore_failure_keeps_the_upload_and_tells_the_author(fake_platform, storage, caplog):

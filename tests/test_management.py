@@ -112,7 +112,7 @@ def test_resync_with_zips_extracts_and_mirrors(fake_platform, course_key, storag
 def make_tree(storage, sha1):
     tree = PackageTree(storage, "scorm", sha1)
     storage.save(tree.name_of("index.html"), ContentFile(b"<html></html>"))
-    tree.mark_complete(1, 13)
+    tree.mark_complete({"index.html": 13})
     return tree
 
 
@@ -142,3 +142,58 @@ def test_sweep_keeps_recent_trees(fake_platform, course_key, storage):
     output = run("sweep", "--apply")
     assert f"RECENT {orphan.prefix}" in output
     assert storage.exists(orphan.marker_name)
+
+
+@pytest.fixture
+def built_package(tmp_path):
+    """A package built in the test, so these run without the shared packages."""
+    from tests.security.helpers import build_zip, index_html, manifest_bytes  # pylint: disable=import-outside-toplevel
+
+    folder = tmp_path / "built"
+    folder.mkdir()
+    path = build_zip(folder / "built.zip", [("imsmanifest.xml", manifest_bytes()), ("index.html", index_html()),
+                                            ("media/clip.bin", b"\x01" * 5000)])
+    return path, hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()
+
+
+def test_verify_reports_missing_and_short_files_and_resync_repairs_them(fake_platform, course_key, storage,
+                                                                         built_package):
+    path, sha1 = built_package
+    add_block(fake_platform, course_key, "one", sha1)
+    mirror.mirror_zip(course_key, sha1, path)
+    tree = extract(storage, sha1, path)
+    assert f"OK draft block-v1:ORG+COURSE+RUN+type@scorm+block@one {sha1}" in run("verify")
+    storage.delete(tree.name_of("index.html"))
+    storage.delete(tree.name_of("media/clip.bin"))
+    storage.save(tree.name_of("media/clip.bin"), ContentFile(b"\x01" * 100))  # cut short
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("scorm_packages", "verify", stdout=out)
+    assert f"DAMAGED draft block-v1:ORG+COURSE+RUN+type@scorm+block@one {sha1} 1 of 3 files missing " \
+           "1 of another size" in out.getvalue()
+    assert "EXTRACTED" in run("resync")
+    assert storage.open(tree.name_of("media/clip.bin")).read() == b"\x01" * 5000
+    assert "OK draft" in run("verify")
+
+
+def test_verify_counts_a_tree_shared_by_blocks_once_per_block(fake_platform, course_key, storage, built_package):
+    path, sha1 = built_package
+    add_block(fake_platform, course_key, "one", sha1)
+    add_block(fake_platform, course_key, "two", sha1)
+    tree = extract(storage, sha1, path)
+    storage.delete(tree.name_of("index.html"))
+    with pytest.raises(CommandError, match="4 SCORM block"):
+        run("verify")
+
+
+def test_verify_of_a_tree_marked_by_an_earlier_version(fake_platform, course_key, storage, built_package):
+    path, sha1 = built_package
+    add_block(fake_platform, course_key, "one", sha1)
+    tree = extract(storage, sha1, path)
+    sizes = tree.read_marker()["sizes"]
+    storage.delete(tree.marker_name)
+    cache.clear()
+    storage.save(tree.in_tree_marker_name, ContentFile(
+        f'{{"sha1": "{sha1}", "files": {len(sizes)}, "bytes": {sum(sizes.values())}}}'.encode()))
+    assert "OK draft" in run("verify")
+    assert storage.exists(tree.marker_name)  # adopted: the record beside the tree is written from it

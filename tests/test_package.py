@@ -92,6 +92,7 @@ def assert_tree_matches_zip(storage, tree, checked, zip_path):
     expected = {os.path.join(storage.location, tree.name_of(member.path)) for member in checked.members}
     expected.add(os.path.join(storage.location, tree.marker_name))
     assert set(stored_files(storage)) == expected
+    assert tree.check_files().whole
 
 
 @pytest.mark.parametrize("zip_path", package_zips("valid"), ids=lambda path: path.name)
@@ -109,7 +110,8 @@ def test_valid_package_is_checked_and_extracted(zip_path, storage):
     assert_tree_matches_zip(storage, tree, checked, zip_path)
     marker = json.loads(storage.open(tree.marker_name).read())
     assert marker == {"sha1": checked.sha1, "files": len(checked.members),
-                      "bytes": sum(member.size for member in checked.members)}
+                      "bytes": sum(member.size for member in checked.members),
+                      "sizes": {member.path: member.size for member in checked.members}}
 
 
 def test_every_manifest_only_package_is_in_valid():
@@ -352,7 +354,7 @@ def test_filesystem_storage_permission_modes_are_honoured(tmp_path):
     files = []
     for directory, names, file_names in os.walk(root):
         folders.extend(os.path.join(directory, name) for name in names)
-        files.extend(os.path.join(directory, name) for name in file_names if name != ".openedxscorm-complete.json")
+        files.extend(os.path.join(directory, name) for name in file_names)
     assert len(files) == len(checked.members)
     assert {stat.S_IMODE(os.stat(path).st_mode) for path in files} == {reference_file}
     assert {stat.S_IMODE(os.stat(path).st_mode) for path in folders} == {reference_folder}

@@ -37,8 +37,9 @@ def test_real_package_is_extracted_byte_for_byte(zip_path, s3_storage):
     client = s3_storage.connection.meta.client
     listed = client.list_objects_v2(Bucket=s3_storage.bucket_name, Prefix=tree.prefix + "/")["Contents"]
     stored = {entry["Key"]: entry["ETag"].strip('"') for entry in listed}
-    assert stored.pop(s3.object_key(s3_storage, tree.marker_name))
     assert stored == expected
+    assert s3_storage.exists(tree.marker_name)  # beside the tree, not in it
+    assert tree.check_files().whole  # sizes listed from the bucket match the marker's
 
 
 def test_at_most_one_request_per_file_and_no_listing_or_head_per_file(tmp_path, moto_server, bucket):

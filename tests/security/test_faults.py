@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from xblock.field_data import DictFieldData
 
-from openedxscorm.trees import MARKER_NAME, PackageTree
+from openedxscorm.trees import PackageTree
 from openedxscorm.upload import receive_package
 from tests.block_runtime import make_block
 from tests.conftest import REPO_ROOT, packages_dir
@@ -214,14 +214,14 @@ def test_process_killed_mid_extraction_then_the_upload_is_retried(tmp_path, sett
     assert child.returncode == -signal.SIGKILL
     written = count_files(tree_folder)
     assert 40 <= written < 402, "killed mid-extraction"
-    assert not os.path.exists(os.path.join(tree_folder, MARKER_NAME))
+    assert not os.path.exists(tree_folder + ".complete")
     assert not PackageTree(storage, "scorm", sha1_of(zip_path)).is_complete()
 
     with open(zip_path, "rb") as handle:
         received = receive_package(handle, "big.zip", storage, {"LOCATION": "scorm", "EXTRACT_WORKERS": 2})
     assert received.sha1 == sha1_of(zip_path)
     assert_tree_matches_zip(storage, zip_path)
-    assert count_files(tree_folder) == 402 + 1  # every member once, and the marker
+    assert count_files(tree_folder) == 402  # every member once; the marker is beside the tree
 
 
 def test_process_killed_while_storing_the_zip_then_the_upload_is_retried(tmp_path, storage):

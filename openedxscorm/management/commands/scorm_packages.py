@@ -108,13 +108,17 @@ class Command(BaseCommand):
 
     def verify(self, uses, settings, options):  # pylint: disable=unused-argument
         problems = 0
+        checked = {}
         for use in uses:
             if not use.sha1:
                 self.say("EMPTY", use.branch, use.usage_key)
                 continue
-            complete = self.tree_of(use, settings).is_complete()
-            problems += not complete
-            self.say("OK" if complete else "MISSING", use.branch, use.usage_key, use.sha1)
+            tree = self.tree_of(use, settings)
+            if tree.prefix not in checked:
+                checked[tree.prefix] = tree_state(tree)
+            state, details = checked[tree.prefix]
+            problems += state != "OK"
+            self.say(state, use.branch, use.usage_key, use.sha1, *details)
             if settings["CONTENTSTORE_SYNC_ENABLED"] and not compat.is_library_v2(use.course_key):
                 if not self.asset_exists(use.course_key, use.sha1):
                     self.say("UNMIRRORED", use.branch, use.usage_key, use.sha1)
@@ -138,7 +142,10 @@ class Command(BaseCommand):
                 continue
             done.add((use.course_key, use.sha1))
             tree = self.tree_of(use, settings)
-            if not tree.is_complete():
+            state, _details = tree_state(tree)
+            if state == "DAMAGED":
+                tree.unmark()  # extracted again below, over the files that are there
+            if state != "OK":
                 self.rebuild(use, tree, zips.get(use.sha1), settings)
             if use.sha1 in zips and settings["CONTENTSTORE_SYNC_ENABLED"] and \
                     not compat.is_library_v2(use.course_key):
@@ -211,6 +218,20 @@ class Command(BaseCommand):
 
 
 EPOCH = datetime.fromtimestamp(0, timezone.utc)
+
+
+def tree_state(tree):
+    """("OK", ()), ("MISSING", ()) for a tree without its marker, or ("DAMAGED", details) for a marked tree with
+    files missing or of another size than the marker records. Trees marked without sizes (openedx-scorm-xblock's)
+    are OK once complete."""
+    if not tree.is_complete():
+        return "MISSING", ()
+    check = tree.check_files()
+    if not check.marked or check.whole:
+        return "OK", ()
+    details = [f"{len(check.missing)} of {check.files} files missing", f"{len(check.wrong_size)} of another size"]
+    details += [f"e.g. {(check.missing + check.wrong_size)[0]}"]
+    return "DAMAGED", tuple(details)
 
 
 def tree_written_at(tree):
