@@ -69,7 +69,7 @@ def test_cache_key_depends_on_location_and_sha1(storage):
 def test_marker_content_and_written_once(storage):
     tree = PackageTree(storage, "scorm", SHA1)
     tree.mark_complete({"a": 100, "b/c": 20, "d": 0})
-    tree.mark_complete({"a": 100, "b/c": 20, "d": 0})  # a second writer of the same bytes: no renamed copy is left behind
+    tree.mark_complete({"a": 100, "b/c": 20, "d": 0})  # a second writer: no renamed copy is left
     assert json.loads(storage.open(tree.marker_name).read()) == {
         "sha1": SHA1, "files": 3, "bytes": 120, "sizes": {"a": 100, "b/c": 20, "d": 0}}
     assert storage.listdir("scorm") == ([], [f"{SHA1}.complete"])
