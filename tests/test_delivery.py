@@ -120,3 +120,66 @@ def test_open_range_of_a_large_file_is_answered_in_bounded_pieces(storage, monke
     assert response.headers["Content-Range"] == f"bytes 5000-5999/{len(BODY)}"
     closed, _ = get(tree, "media/long.mp4", Range="bytes=5000-9999")  # a closed range is answered as asked
     assert closed.headers["Content-Range"] == f"bytes 5000-9999/{len(BODY)}"
+
+
+def test_if_none_match_star_gives_304_for_an_existing_file(tree):
+    """RFC 9110 13.1.2: `*` matches any current representation."""
+    response, body = get(tree, "media/clip.mp4", **{"If-None-Match": "*"})
+    assert response.status_code == 304 and body == b""
+    missing, _ = get(tree, "media/none.mp4", **{"If-None-Match": "*"})
+    assert missing.status_code == 404
+
+
+def test_if_none_match_wins_over_if_modified_since(tree):
+    first, _body = get(tree, "media/clip.mp4")
+    response, body = get(tree, "media/clip.mp4", **{"If-None-Match": '"other"',
+                                                    "If-Modified-Since": first.headers["Last-Modified"]})
+    assert response.status_code == 200 and body == BODY
+
+
+def test_if_range_with_the_current_etag_gives_206(tree):
+    first, _body = get(tree, "media/clip.mp4")
+    response, body = get(tree, "media/clip.mp4", Range="bytes=0-9", **{"If-Range": first.headers["ETag"]})
+    assert response.status_code == 206 and body == BODY[:10]
+
+
+@pytest.mark.parametrize("validator", ['"0123456789abcdef"', 'W/"{etag}"', "Mon, 01 Jan 2001 00:00:00 GMT",
+                                       "not a date"], ids=["other-etag", "weak-etag", "other-date", "garbage"])
+def test_if_range_that_does_not_match_sends_the_whole_file(tree, validator):
+    """RFC 9110 13.1.5: a Range with an If-Range that is not the current validator is ignored: 200, whole file."""
+    first, _body = get(tree, "media/clip.mp4")
+    validator = validator.format(etag=first.headers["ETag"].strip('"'))
+    response, body = get(tree, "media/clip.mp4", Range="bytes=0-9", **{"If-Range": validator})
+    assert response.status_code == 200 and body == BODY
+    assert "Content-Range" not in response.headers
+
+
+def test_if_range_with_the_last_modified_date_gives_206(tree):
+    first, _body = get(tree, "media/clip.mp4")
+    response, body = get(tree, "media/clip.mp4", Range="bytes=5-9", **{"If-Range": first.headers["Last-Modified"]})
+    assert response.status_code == 206 and body == BODY[5:10]
+
+
+@pytest.mark.parametrize("since", ["Fri, 01 Jan 2100 00:00:00 GMT", "Thu, 31 Dec 9999 23:59:59 GMT"])
+def test_if_modified_since_in_the_future_is_ignored(tree, since):
+    """RFC 9110 13.1.3: a date later than the server's current time is invalid, so the file is sent."""
+    response, body = get(tree, "media/clip.mp4", **{"If-Modified-Since": since})
+    assert response.status_code == 200 and body == BODY
+
+
+@pytest.mark.parametrize("since", ["x" * 5000, "Mon, 99 Foo 99999999 99:99:99 GMT", "", "0"])
+def test_unreadable_if_modified_since_is_ignored(tree, since):
+    response, body = get(tree, "media/clip.mp4", **{"If-Modified-Since": since})
+    assert response.status_code == 200 and body == BODY
+
+
+@pytest.mark.parametrize("header", ["bytes=-" + "9" * 5000, "bytes=" + "1" * 5000 + "-", "bytes=0-" + "9" * 19])
+def test_range_with_thousands_of_digits_sends_the_whole_file(tree, header):
+    """Past Python's limit on digit strings int() raises: such a Range is ignored as malformed."""
+    response, body = get(tree, "media/clip.mp4", Range=header)
+    assert response.status_code == 200 and body == BODY
+
+
+def test_a_name_longer_than_the_file_system_holds_is_404(tree):
+    response, _body = get(tree, "a" * 300 + ".html")
+    assert response.status_code == 404

@@ -136,3 +136,19 @@ def test_fuzz_request_path_is_none_or_inside(request_path):
     assert _stays_inside(path)
     assert ".." not in path.split("/") and not path.endswith("/")
     assert safe_request_path(path) == path
+
+
+@pytest.mark.parametrize("name", ["a" * 256 + ".html", "é" * 128, "/".join(["d" * 200] * 5) + "/x.js"],
+                         ids=["long-name", "long-in-utf8", "long-path"])
+def test_names_longer_than_file_systems_hold(name):
+    """A member name no file system can store is refused up front, not an OSError mid-extraction."""
+    with pytest.raises(PackageError) as caught:
+        safe_member_path(name)
+    assert caught.value.code == "name_too_long"
+    assert safe_request_path(name) is None
+    assert safe_request_path("a/" * 2500) is None
+
+
+def test_names_up_to_the_limits_are_kept():
+    name = "/".join(["d" * 255] * 3)
+    assert safe_member_path(name) == name and safe_request_path(name) == name
