@@ -231,9 +231,9 @@ def find_legacy_prefix(storage, location, usage_id, block_id, sha1):
 def is_legacy_bucket(storage, folder):
     """A folder laid out by openedx-scorm-xblock: none of our completion marker, and a ``<sha1>`` sub-folder
     holding imsmanifest.xml (``<LOCATION>/<sha1 of the usage id>/<sha1 of the zip>/``)."""
-    from .trees import MARKER_NAME  # pylint: disable=import-outside-toplevel
+    from .trees import IN_TREE_MARKER_NAME, MARKER_SUFFIX  # pylint: disable=import-outside-toplevel
 
-    if storage.exists(f"{folder}/{MARKER_NAME}"):
+    if storage.exists(f"{folder}{MARKER_SUFFIX}") or storage.exists(f"{folder}/{IN_TREE_MARKER_NAME}"):
         return False
     try:
         subfolders, _files = storage.listdir(folder)
