@@ -61,7 +61,12 @@ class CourseOverviews:
 
 
 def install(monkeypatch, overviews):
-    """Bind the fakes where event-routing-backends' helpers look for the platform's functions."""
+    """Bind the fakes where event-routing-backends' helpers look for the platform's functions, and empty the caches
+    it keeps of their answers (lru_cache on the course and on the learner's external id)."""
+    import event_routing_backends.helpers as helpers  # pylint: disable=import-outside-toplevel
+
+    helpers.get_course_from_id.cache_clear()
+    helpers.get_anonymous_user_id.cache_clear()
     monkeypatch.setattr(f"{ERB_HELPERS}.ExternalId", ExternalId)
     monkeypatch.setattr(f"{ERB_HELPERS}.ExternalIdType", ExternalIdType)
     monkeypatch.setattr(f"{ERB_HELPERS}.get_potentially_retired_user_by_username",

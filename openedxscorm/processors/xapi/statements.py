@@ -24,8 +24,8 @@ def score(data):
 
 
 def completion(data):
-    status = data.get("completion_status")
-    return {} if status is None else {"completion": status == "completed"}
+    found = vocabulary.COMPLETION.get(data.get("completion_status"))
+    return {} if found is None else {"completion": found}
 
 
 def success(data):

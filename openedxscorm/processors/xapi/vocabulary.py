@@ -35,6 +35,8 @@ RESULTS = {
 }
 
 SUCCESS = {"passed": True, "failed": False}
+# completion status -> result.completion ("unknown" says nothing)
+COMPLETION = {"completed": True, "incomplete": False, "not attempted": False}
 # cmi.interactions.n.result -> result.success of the interaction (numeric, neutral and unanticipated say nothing)
 INTERACTION_SUCCESS = {"correct": True, "wrong": False, "incorrect": False}
 
