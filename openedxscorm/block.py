@@ -13,6 +13,7 @@ from .chunked_upload import ChunkedUploadMixin
 from .errors import ScormError, render_stored
 from .events import TrackingMixin
 from .legacy import LegacyFieldsMixin
+from .legacy_handlers import LegacyHandlersMixin
 from .paths import safe_request_path
 from .player import ScormPlayerMixin
 from .settings import BLOCK_SETTINGS_KEY, django_block_settings, merged_settings
@@ -31,7 +32,8 @@ def _(text):
 
 
 @XBlock.wants("settings", "user", "i18n")
-class ScormXBlock(LegacyFieldsMixin, ScormStaffMixin, TrackingMixin, ScormPlayerMixin, ChunkedUploadMixin, XBlock):
+class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, TrackingMixin, ScormPlayerMixin,
+                  ChunkedUploadMixin, XBlock):
     """Plays an uploaded SCORM 1.2 or 2004 package in an iframe, serving its files from storage."""
 
     block_settings_key = BLOCK_SETTINGS_KEY
@@ -203,11 +205,14 @@ class ScormXBlock(LegacyFieldsMixin, ScormStaffMixin, TrackingMixin, ScormPlayer
 
     @XBlock.handler
     def assets_proxy(self, request, suffix=""):
-        """Serve a file of the current package, same origin, from storage."""
+        """Serve a file of the current package, same origin, from storage: ``<sha1>/<path>``; for a block that
+        openedx-scorm-xblock uploaded, ``<path>`` too, as its pages ask (kept for one release after the switch)."""
         if request.method not in ("GET", "HEAD"):
             return Response(status=405)
-        sha1, _sep, path = suffix.partition("/")
-        relative_path = safe_request_path(path) if sha1 == self.served_sha1() and sha1 else None
+        served, (sha1, _sep, path) = self.served_sha1(), suffix.partition("/")
+        if sha1 != served and legacy.legacy_sha1(self):  # a page opened by 19.x asks for assets_proxy/<path>
+            sha1, path = served, suffix
+        relative_path = safe_request_path(path) if served and sha1 == served else None
         if relative_path is None:
             return Response(status=404, content_type="text/plain", body=b"Not found")
         settings = self.block_settings()
