@@ -15,9 +15,10 @@ from lxml import etree
 from opaque_keys.edx.keys import CourseKey
 
 from devserver.contentstore import LocalContentStore, NotFoundError, StaticContent
-from tests.conftest import REPO_ROOT, packages_dir
+from tests.conftest import REPO_ROOT
+from tests.packages import fixture_zip
 
-PACKAGE = packages_dir() / "valid" / "ContentPackagingSingleSCO_SCORM12.zip"
+PACKAGE = fixture_zip("probe-1.2.zip")
 PRELOADED_SCENARIO = "scorm.1"  # scorm.0 is the empty block, then one scenario per zip of SCORM_PACKAGES_DIR
 SOURCE = "course-v1:Workbench+SCORM+dev"
 TARGET = "course-v1:Other+SCORM201+2027"

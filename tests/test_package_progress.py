@@ -8,11 +8,12 @@ import pytest
 from openedxscorm import package
 from openedxscorm.package import ExtractionProgress, Limits, Member, check_package, extract_package, spool_path
 from openedxscorm.trees import PackageTree
-from tests.conftest import package_zips
+from tests.packages import fixture_zip
 
 
-def largest_real_package():
-    return max(package_zips("valid"), key=lambda path: len(zipfile.ZipFile(path).namelist()))
+def largest_package():
+    """A package of more than 50 files of different sizes."""
+    return fixture_zip("many-files-1.2.zip")
 
 
 class FakeClock:
@@ -48,7 +49,7 @@ def test_progress_is_published_at_start_at_most_every_interval_and_at_the_end():
 @pytest.mark.parametrize("workers", [1, 4])
 def test_extraction_reports_progress_that_moves_and_ends_at_the_totals(storage, monkeypatch, workers):
     monkeypatch.setattr(package, "PROGRESS_INTERVAL", 0)  # every member, so that each step can be checked
-    zip_path = largest_real_package()
+    zip_path = largest_package()
     limits = Limits(workers=workers)
     spooled = spool_path(zip_path)
     checked = check_package(spooled, limits)
@@ -71,9 +72,9 @@ def test_extraction_reports_progress_that_moves_and_ends_at_the_totals(storage, 
 
 
 def checked_largest_package(storage, workers):
-    """(limits, spooled zip, checked package, its tree) of the largest real package, ready to extract."""
+    """(limits, spooled zip, checked package, its tree) of the largest package, ready to extract."""
     limits = Limits(workers=workers)
-    spooled = spool_path(largest_real_package())
+    spooled = spool_path(largest_package())
     return limits, spooled, check_package(spooled, limits), PackageTree(storage, "scorm", spooled.sha1)
 
 

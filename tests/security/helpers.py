@@ -6,10 +6,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 from webob import Request
 
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip
 
-PLAYING_PACKAGE = "ContentPackagingSingleSCO_SCORM12.zip"
-PLAYING_LAUNCH_FILE = "shared/launchpage.html"
+PLAYING_PACKAGE = "probe-1.2.zip"
+PLAYING_LAUNCH_FILE = "lesson/index.html"
 # Fields that say which package the block plays: a refused upload must change none of them.
 PACKAGE_FIELDS = ("package_sha1", "package_filename", "package_size", "scorm_version", "package_title",
                   "package_manifest", "package_notices", "display_name")
@@ -77,7 +77,7 @@ def submit(block, zip_path, **form):
 
 
 def upload_playing_package(block):
-    response = submit(block, packages_dir() / "valid" / PLAYING_PACKAGE)
+    response = submit(block, fixture_zip(PLAYING_PACKAGE))
     assert response.status_code == 200, response.text
     return response
 

@@ -12,14 +12,14 @@ from xblock.fields import ScopeIds
 from openedxscorm import permissions
 from openedxscorm.block import ScormXBlock
 from tests.block_runtime import BlockTestRuntime, course_key, make_block
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip
 
 from .helpers import snapshot, stored_files, submit, upload_playing_package, upload_request
 
 pytest_plugins = ["tests.fake_platform.plugin"]
 
 SERVICES = {"lms": "lms.urls", "cms": "cms.urls"}
-OTHER_PACKAGE = "RuntimeBasicCalls_SCORM12.zip"
+OTHER_PACKAGE = "other-1.2.zip"
 
 
 def handler_names(block_class=ScormXBlock):
@@ -65,7 +65,7 @@ def call(block, name):
     """Call a handler the way a browser might: GET for most, a POST without a file for the rest."""
     method = "POST" if name in ("studio_submit", "scorm_commit") else "GET"
     request = Request.blank("/", method=method, POST={"display_name": "Hijacked"} if method == "POST" else None)
-    return block.handle(name, request, f"{block.package_sha1}/shared/launchpage.html")
+    return block.handle(name, request, f"{block.package_sha1}/lesson/index.html")
 
 
 def test_every_handler_that_needs_more_than_a_learner_is_guarded():
@@ -111,7 +111,7 @@ def test_learner_uploads_a_package_to_replace_the_course_one(settings, storage, 
     in_service(settings, service)
     as_user(block, learner)
     before, files_before = snapshot(block), stored_files(storage)
-    response = submit(block, packages_dir() / "valid" / OTHER_PACKAGE, display_name="Hijacked")
+    response = submit(block, fixture_zip(OTHER_PACKAGE), display_name="Hijacked")
     assert response.status_code == 403
     assert snapshot(block) == before
     assert stored_files(storage) == files_before
@@ -121,7 +121,7 @@ def test_learner_uploads_a_package_to_replace_the_course_one(settings, storage, 
 def test_author_with_write_access_uploads_in_studio(settings, block, author, fake_platform):
     in_service(settings, "cms")
     as_user(block, author)
-    response = submit(block, packages_dir() / "valid" / OTHER_PACKAGE, display_name="New")
+    response = submit(block, fixture_zip(OTHER_PACKAGE), display_name="New")
     assert response.status_code == 200, response.text
     assert block.package_filename == OTHER_PACKAGE and block.display_name == "New"
     assert fake_platform.studio_auth.calls == [(author.pk, str(course_key()))]

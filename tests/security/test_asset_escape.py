@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 from openedxscorm.paths import safe_request_path
 from tests.block_runtime import course_key, make_block
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip
 
 from .helpers import PLAYING_LAUNCH_FILE, body_of, serve, submit, upload_playing_package
 
-OTHER_PACKAGE = "RuntimeBasicCalls_SCORM12.zip"
+OTHER_PACKAGE = "other-1.2.zip"
 SECRET = b"secret outside every package tree"
 
 
@@ -28,7 +28,7 @@ def scene(storage, tmp_path):
     block = make_block()
     upload_playing_package(block)
     other = make_block(key=course_key(course="OTHER"), usage_name="other")
-    assert submit(other, packages_dir() / "valid" / OTHER_PACKAGE).status_code == 200
+    assert submit(other, fixture_zip(OTHER_PACKAGE)).status_code == 200
     assert other.package_sha1 != block.package_sha1
     storage.save("secret.txt", ContentFile(SECRET))
     storage.save("scorm/secret.txt", ContentFile(SECRET))
@@ -71,7 +71,7 @@ ESCAPES = {
     "overlong_utf8_dots": "{a}/%c0%ae%c0%ae/{b}/index.html",
     "dots_and_spaces": "{a}/.. /{b}/index.html",
     "many_dots": "{a}/..../{b}/index.html",
-    "deep_dot_dot_to_storage_root": "{a}/shared/../../../secret.txt",
+    "deep_dot_dot_to_storage_root": "{a}/lesson/../../../secret.txt",
     "dot_dot_to_location_folder": "{a}/../secret.txt",
     "zip_beside_the_tree": "{a}/../{a}.zip",
     "absolute_path": "{a}/{outside}",
@@ -102,15 +102,15 @@ def test_own_launch_file_is_served(scene):
     assert response.status_code == 200 and b"<html" in body_of(response).lower()
 
 
-@pytest.mark.parametrize("folder", ["shared", "shared/.", "./shared"])
+@pytest.mark.parametrize("folder", ["lesson", "lesson/.", "./lesson"])
 def test_asset_request_for_a_folder(scene, folder):
     """Not an escape (the folder is inside the tree), but a learner-made path must get 404, not a server error."""
     assert serve(scene["block"], f"{scene['a']}/{folder}").status_code == 404
 
 
 SEGMENTS = st.sampled_from([
-    "..", ".", "", " ", "%2e", "%2e%2e", "%252e", "%2f", "%5c", "\\", "%00", "\x00", "\uff0e", "C:", "shared",
-    "launchpage.html", "secret.txt", "scorm", "{b}", "{a}", "{a}.zip", "%25", "~", "index.html",
+    "..", ".", "", " ", "%2e", "%2e%2e", "%252e", "%2f", "%5c", "\\", "%00", "\x00", "\uff0e", "C:", "lesson",
+    "probe.js", "secret.txt", "scorm", "{b}", "{a}", "{a}.zip", "%25", "~", "index.html",
 ])
 
 

@@ -17,14 +17,15 @@ from xblock.field_data import DictFieldData
 from openedxscorm.trees import PackageTree
 from openedxscorm.upload import receive_package
 from tests.block_runtime import make_block
-from tests.conftest import REPO_ROOT, packages_dir
+from tests.conftest import REPO_ROOT
+from tests.packages import fixture_zip
 
 from .helpers import assert_previous_package_plays, snapshot, submit, upload_playing_package
 
 pytest_plugins = ["tests.fake_platform.plugin"]
 
-OTHER_PACKAGE = "RuntimeBasicCalls_SCORM12.zip"
-SECOND_PACKAGE = "SequencingForcedSequential_SCORM20043rdEdition.zip"
+OTHER_PACKAGE = "many-files-1.2.zip"
+SECOND_PACKAGE = "sequenced-2004.zip"
 
 
 def sha1_of(path):
@@ -69,7 +70,7 @@ def test_storage_failing_mid_extraction(settings):
     block = make_block(STORAGE_FUNC=lambda _block: failing)
     upload_playing_package(block)
     before = snapshot(block)
-    zip_path = packages_dir() / "valid" / OTHER_PACKAGE
+    zip_path = fixture_zip(OTHER_PACKAGE)
     new_tree = PackageTree(failing, "scorm", sha1_of(zip_path))
 
     failing.saves_left = 4  # the zip beside the tree and a few members, then the disk is full
@@ -93,7 +94,7 @@ def test_contentstore_failing_or_timing_out_during_upload(storage, fake_platform
     for method in ("save", "find", "delete", "get_all_content_for_course"):
         setattr(fake_platform.contentstore, method, fail)
     block = make_block(CONTENTSTORE_SYNC_ENABLED=True)
-    zip_path = packages_dir() / "valid" / OTHER_PACKAGE
+    zip_path = fixture_zip(OTHER_PACKAGE)
     response = submit(block, zip_path)
     assert response.status_code == 200, response.text
     assert response.json["notices"], "the author is told the mirror copy failed"
@@ -134,7 +135,7 @@ def upload_at_once(zip_paths):
 
 @pytest.mark.parametrize("round_number", range(2))
 def test_two_authors_upload_different_packages_to_one_block_at_once(storage, round_number):  # noqa: ARG001
-    zip_paths = [packages_dir() / "valid" / OTHER_PACKAGE, packages_dir() / "valid" / SECOND_PACKAGE]
+    zip_paths = [fixture_zip(OTHER_PACKAGE), fixture_zip(SECOND_PACKAGE)]
     responses, block = upload_at_once(zip_paths)
     assert [response.status_code for response in responses] == [200, 200]
     winner = next(path for path in zip_paths if sha1_of(path) == block.package_sha1)
@@ -149,7 +150,7 @@ def test_two_authors_upload_different_packages_to_one_block_at_once(storage, rou
 
 
 def test_two_authors_upload_the_same_package_to_one_block_at_once(storage):
-    zip_path = packages_dir() / "valid" / SECOND_PACKAGE
+    zip_path = fixture_zip(SECOND_PACKAGE)
     responses, block = upload_at_once([zip_path, zip_path])
     assert [response.status_code for response in responses] == [200, 200]
     assert block.package_sha1 == sha1_of(zip_path)
