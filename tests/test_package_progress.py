@@ -1,7 +1,6 @@
 """Extraction progress: files and bytes written of the totals, published while the workers write, kept in the cache
 for any worker to read, ending at the totals."""
 import threading
-import zipfile
 
 import pytest
 
