@@ -8,7 +8,10 @@ VAR_DIR = os.path.abspath(os.environ.get("SCORM_DEVSERVER_VAR", "var"))
 os.makedirs(VAR_DIR, exist_ok=True)
 
 INSTALLED_APPS = [*INSTALLED_APPS, "openedxscorm"]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(VAR_DIR, "workbench.db")}}
+# Learner state writes lock (docs/learner-state.rst): on sqlite a writing transaction takes the database lock when
+# it begins, and concurrent requests wait for it.
+DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(VAR_DIR, "workbench.db"),
+                         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 60}}}
 MEDIA_ROOT = os.path.join(VAR_DIR, "media")
 MEDIA_URL = "/media/"
 STORAGES = {

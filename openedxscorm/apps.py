@@ -1,4 +1,5 @@
-"""Django app of the block: registers it as an Open edX plugin app, so its management commands are found."""
+"""Django app of the block: registers it as an Open edX plugin app, so its management commands, its learner state
+tables and its retirement receiver are found."""
 from django.apps import AppConfig
 
 
@@ -7,3 +8,8 @@ class ScormConfig(AppConfig):
     verbose_name = "SCORM XBlock"
     default_auto_field = "django.db.models.AutoField"
     plugin_app = {}
+
+    def ready(self):
+        from . import retirement  # pylint: disable=import-outside-toplevel
+
+        retirement.connect()

@@ -210,3 +210,36 @@ def replace_learner_block_state(course_key, usage_key, user_id, changes, removed
     module.state = json.dumps({**state, **changes})
     module.save()
     return True
+
+
+def user_of_anonymous_id(anonymous_id):
+    """The Django user id behind a course's anonymous user id (what the instructor tools pass to
+    clear_student_state), or None."""
+    from common.djangoapps.student.models import user_by_anonymous_id  # pylint: disable=import-outside-toplevel
+
+    user = user_by_anonymous_id(anonymous_id)
+    return user.pk if user is not None else None
+
+
+def learner_summary(learner_id):
+    """{id, username, email} of the user a learner id names (the LMS's user id); the id itself as username where no
+    such user exists (workbench learners)."""
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+    text = str(learner_id)
+    user = get_user_model().objects.filter(pk=int(text)).first() if text.isdigit() else None
+    if user is None:
+        return {"id": text, "username": text, "email": ""}
+    return {"id": user.pk, "username": user.username, "email": user.email}
+
+
+def retirement_signal():
+    """The LMS signal sent while a user's account is retired (its `user` argument is the Django user); None outside
+    the LMS."""
+    try:
+        from openedx.core.djangoapps.user_api.accounts.signals import (  # pylint: disable=import-outside-toplevel
+            USER_RETIRE_LMS_MISC,
+        )
+    except ImportError:
+        return None
+    return USER_RETIRE_LMS_MISC

@@ -192,12 +192,13 @@ def emit_named_event(block, short_name, data):
 class TrackingMixin:
     """Emits the tracking events of each commit, after the player has published the grade and completion."""
 
-    def publish_outcome(self, before, after):
-        super().publish_outcome(before, after)
+    def publish_outcome(self, before, after, published=None):
+        published = super().publish_outcome(before, after, published)
         standard = self.runtime_standard()
         if standard is None:
-            return
+            return published
         for identifier, sco in after.scos.items():
             old = before.scos.get(identifier, {}).get("state") or {}
             if sco["state"] != old:
                 emit_commit_events(self, standard, old, sco["state"], sco.get("item"))
+        return published

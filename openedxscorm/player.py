@@ -15,15 +15,16 @@ from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
 from xblock.fields import Boolean, Dict, Float, Scope, String
 
-from . import rollup, scoring, vendor
+from . import deliveries, rollup, scoring, vendor
+from . import learner_store as store
 from .launch_settings import launch_settings, standard_of_version, writable_patterns
+from .learner_versions import LearnerVersionsMixin
 from .manifest import Manifest
 from .navigation import engine
-from .navigation import states as per_sco
 from .navigation.progress import learner_progress
 from .navigation.requests import parse_request
 from .navigation.toc import toc_entries
-from .runtime import CommitRejected, apply_commit, finish_session, initial_values, start_session
+from .runtime import CommitRejected, CommitResult, apply_commit, finish_session, initial_values, start_session
 from .sequencing import NavigationResult, resolve_request, unsupported_elements
 from .sequencing.navigation import NAVIGATION_REFUSALS, choosable, delivery_refusal
 from .sequencing.notices import SequencingNotice
@@ -43,6 +44,10 @@ SCO_PARAMETER = "sco"  # which SCO a commit belongs to
 NAV_PARAMETER = "nav"  # a navigation request, in the adl.nav.request vocabulary
 FROM_PARAMETER = "from"  # the SCO the learner navigates from
 DELIVER_PARAMETER = "deliver"  # the SCO the browser's sequencing engine delivered
+DELIVERY_PARAMETER = "delivery"  # the signed note of the SCO and version the launcher delivered (deliveries.py)
+# Nonces of the deliveries whose session a SCO state remembers: a late POST from an older page of the same SCO
+# (another tab) continues its session instead of starting a new one.
+REMEMBERED_DELIVERIES = 8
 REFUSED_PARAMETER = "refused"  # the browser's sequencing engine refused the learner's request
 ENGINE_REFUSED = "engine_refused"  # its value, and the refusal code shown
 # hideLMSUI value -> the player control it hides
@@ -53,10 +58,14 @@ COMMIT_KEYS = frozenset({"seq", "changes", "terminate"})
 JSON_CONTENT_TYPES = ("application/json",)
 MAX_WEIGHT = 1000.0
 CHECKED = ("true", "on", "1")  # what a checkbox or a boolean select sends for "yes"
+STATE_TOO_LARGE = "state_too_large"
 
 
 def _(text):
     return text
+
+
+NOT_DELIVERED = _("This page is out of date or was not opened by this course: reload the page to continue.")
 
 
 def _is_preview(request):
@@ -68,7 +77,11 @@ def _query(**params):
     return urlencode({name: value for name, value in params.items() if value})
 
 
-class ScormPlayerMixin(CompletableXBlockMixin):
+def _refusal(code, error, status=400):
+    return Response(status=status, json_body={"result": "rejected", "code": code, "error": error})
+
+
+class ScormPlayerMixin(LearnerVersionsMixin, CompletableXBlockMixin):
     """Run-time handlers, learner state and grading fields of ScormXBlock."""
 
     # The built browser files live under static/ (static/vendor/scorm-again): serve that folder through
@@ -93,16 +106,8 @@ class ScormPlayerMixin(CompletableXBlockMixin):
                 {"display_name": _("Sum of the SCOs' points"), "value": rollup.SCORE_SUM},
                 {"display_name": _("Share of SCOs passed"), "value": rollup.SCORE_PASSED}],
         help=_("How the SCOs' scores make the component's grade, unless the package defines its own rollup."))
-    scorm_state = Dict(help="The learner's run-time state of the first SCO (openedxscorm/runtime/state.py).",
-                       default={}, scope=Scope.user_state)
-    sco_states = Dict(help="The learner's run-time states of the other SCOs, by item identifier.", default={},
-                      scope=Scope.user_state)
-    sco_current = String(help="Identifier of the SCO the learner last launched.", default="",
-                         scope=Scope.user_state)
-    sequencing_state = Dict(help="The browser sequencing engine's saved state: {package: sha1, state: string}.",
-                            default={}, scope=Scope.user_state)
-    last_grade = Dict(help="The grade last published for the learner: value and max_value.", default={},
-                      scope=Scope.user_state)
+    scorm_state = Dict(help="Earlier releases: the learner's run-time state of the first SCO. Read once into the "
+                            "learner state tables.", default={}, scope=Scope.user_state)
 
     # ---- package and per-SCO state -----------------------------------------------------------------------------
 
@@ -118,26 +123,16 @@ class ScormPlayerMixin(CompletableXBlockMixin):
     def first_sco_id(self, items):
         return items[0].identifier if items else ""
 
-    def sco_state(self, items, identifier):
-        return per_sco.state_of(self.first_sco_id(items), self.scorm_state, self.sco_states, identifier)
-
-    def store_sco_state(self, items, identifier, state):
-        self.scorm_state, self.sco_states = per_sco.with_state(
-            self.first_sco_id(items), self.scorm_state, self.sco_states, identifier, state)
-
     def item_settings(self, standard, item=None):
         """Launch settings of an item (the first launchable one by default): mastery score, thresholds..."""
         items = self.launch_items()
         item = item or (items[0] if items else None)
         return launch_settings(standard, item) if item else {}
 
-    def progress(self, standard, overrides=None):
-        """The learner's Progress, with `overrides` ({identifier: state}) in place of stored states."""
-        items, overrides = self.launch_items(), overrides or {}
-        return learner_progress(
-            self.manifest(), standard,
-            lambda identifier: overrides[identifier] if identifier in overrides else self.sco_state(items, identifier),
-            completion_on=self.completion_on, score_method=self.score_method)
+    def progress(self, standard, version):
+        """The learner's Progress through the current package, from a VersionState (learner_store)."""
+        return learner_progress(self.manifest(), standard, version.sco, completion_on=self.completion_on,
+                                score_method=self.score_method)
 
     def sequencing_notices(self):
         """What the package asks of sequencing that the player ignores: a notice for the author."""
@@ -152,16 +147,24 @@ class ScormPlayerMixin(CompletableXBlockMixin):
 
     # ---- grading ---------------------------------------------------------------------------------------------
 
-    def publish_outcome(self, before, after):
-        """Publish the block's grade when it changed, and its completion when it grew (Progress before/after)."""
+    def publish_outcome(self, before, after, published=None):
+        """Publish the block's grade when it changed, and its completion when it grew (Progress before/after);
+        the first commit in a package version publishes both, replacing what an earlier version published.
+        `published` is what this version published so far; returns it updated."""
         old, new = before.outcome, after.outcome
-        if self.has_score and new.grade is not None:
-            grade = {"value": new.grade * self.weight, "max_value": self.weight}
-            if grade != self.last_grade or old.grade != new.grade:
+        published = dict(published or {})
+        first = not published
+        fraction = 0.0 if first and new.grade is None else new.grade
+        if self.has_score and fraction is not None:
+            grade = {"value": fraction * self.weight, "max_value": self.weight}
+            if first or grade != published.get("grade") or old.grade != new.grade:
                 self.runtime.publish(self, "grade", grade)
-                self.last_grade = grade
-        if new.completion > old.completion:
+                published["grade"] = grade
+        if first or new.completion > old.completion:
             self.emit_completion(new.completion)
+            published["completion"] = new.completion
+        published.setdefault("completion", new.completion)
+        return published
 
     def grading_options(self, form):
         """Validated grading fields from the Studio form (absent ones untouched); a translated error for a bad value."""
@@ -202,11 +205,11 @@ class ScormPlayerMixin(CompletableXBlockMixin):
     def launcher_url(self, preview=False):
         return self.runtime.handler_url(self, "launcher", query=f"{PREVIEW_PARAMETER}=1" if preview else "")
 
-    def choose_sco(self, request, items, progress):
+    def choose_sco(self, request, items, progress, version):
         """(item to launch, refusal code or None) for the launcher request: its navigation request resolved
         against the sequencing rules, else the SCO last launched, else where sequencing starts."""
         by_id = {item.identifier: item for item in items}
-        current = request.GET.get(FROM_PARAMETER) or self.sco_current
+        current = request.GET.get(FROM_PARAMETER) or version.current_sco
         current = current if current in by_id else None
         nav = parse_request(request.GET.get(NAV_PARAMETER))
         result = NavigationResult(current)
@@ -223,19 +226,40 @@ class ScormPlayerMixin(CompletableXBlockMixin):
         target = result.target if result.target in by_id else current
         return by_id.get(target) or items[0], result.refusal
 
-    def close_other_sessions(self, standard, items, keep, now):
-        """A SCO left without Terminate (tab closed, crash) has its session ended before another one starts."""
-        for item in items:
-            state = self.sco_state(items, item.identifier)
-            if item.identifier != keep and state.get("session"):
-                self.store_sco_state(items, item.identifier, finish_session(standard, state, now=now))
+    def start_delivery(self, writer, delivery, now):
+        """The SCO's state once the session of this delivery is open: the first POST of a delivery (Initialize, or
+        a commit that overtook it) ends the sessions other SCOs left open and starts this one; later POSTs of the
+        same page, or of an older page of the same SCO, continue it."""
+        state = writer.state.sco(delivery.sco)
+        if delivery.nonce in state.get("deliveries", ()):
+            return state
+        for identifier, other in list(writer.state.scos.items()):
+            if identifier != delivery.sco and other.get("session"):
+                writer.put_sco(identifier, finish_session(delivery.standard, other, now=now))
+        state = start_session(delivery.standard, state, now=now)
+        state["deliveries"] = [*state.get("deliveries", ())[-(REMEMBERED_DELIVERIES - 1):], delivery.nonce]
+        writer.put_sco(delivery.sco, state)
+        writer.put_fields(current_sco=delivery.sco)
+        return state
+
+    def nothing_published(self, delivery):
+        """What a version's first commit publishes against: {} (publish everything, replacing what another version
+        published) when the learner has a grade or completion from another version; else a baseline of no
+        completion, so only what the commit earned is published."""
+        others = (version.published for version in store.versions(self.learner_key()) if version.sha1 != delivery.sha1)
+        return {} if any(others) else {"completion": 0.0}
+
+    def delivery_of(self, request):
+        """The delivery a POST names (verified), or None."""
+        return deliveries.verify(request.GET.get(DELIVERY_PARAMETER), self.learner_key())
 
     # ---- handlers ----------------------------------------------------------------------------------------------
 
     @XBlock.handler
     def launcher(self, request, suffix=""):  # pylint: disable=unused-argument
         """The page the block's iframe loads: the browser API seeded with one SCO's values, framing that SCO,
-        with the table of contents and next/previous when the package has several SCOs."""
+        with the table of contents and next/previous when the package has several SCOs. It stores nothing: the
+        SCO's session starts with its Initialize (sco_initialize), which posts the delivery signed here."""
         if request.method not in ("GET", "HEAD"):
             return Response(status=405)
         missing = vendor.missing_files()
@@ -249,37 +273,39 @@ class ScormPlayerMixin(CompletableXBlockMixin):
                             body=self.gettext("No SCORM package has been uploaded to this component yet.").encode())
         preview = _is_preview(request)
         mode = MODES[preview]
-        progress = self.progress(standard)
-        item, refusal = self.choose_sco(request, items, progress)
-        now = time.time()
-        state = start_session(standard, self.sco_state(items, item.identifier), now=now)
-        if not preview:
-            self.close_other_sessions(standard, items, item.identifier, now)
-            self.store_sco_state(items, item.identifier, state)
-            self.sco_current = item.identifier
+        version = self.stored_version()
+        progress = self.progress(standard, version)
+        item, refusal = self.choose_sco(request, items, progress, version)
+        # What Initialize will store, shown now: a new attempt starts with fresh data, a suspended one resumes.
+        state = start_session(standard, version.sco(item.identifier), now=time.time())
+        delivery = deliveries.new_delivery(self.learner_key(), self.served_sha1(), item.identifier, standard)
         learner_id, learner_name = self.learner_identity()
         values = initial_values(standard, state, learner_id=learner_id, learner_name=learner_name,
                                 credit=mode["credit"], mode=mode["mode"], **self.item_settings(standard, item))
         body = self.render_template("launcher.html", self.launcher_context(
-            standard, items, item, progress, values, state, preview=preview, refusal=refusal))
+            standard, items, item, progress, values, state, preview=preview, refusal=refusal,
+            delivery=deliveries.sign(delivery), engine_state=version.engine_state))
         return Response(body=body.encode("utf-8"), content_type="text/html", charset="utf-8",
                         headerlist=[("Cache-Control", "no-store")])
 
-    def launcher_context(self, standard, items, item, progress, values, state, *, preview, refusal):
+    def launcher_context(self, standard, items, item, progress, values, state, *, preview, refusal, delivery,
+                         engine_state):
         """What launcher.html shows: the SCO, the TOC entries, the controls, the JSON the API starts from."""
         api = vendor.BROWSER_APIS[standard]
         settings = self.block_settings()
         preview_query = {PREVIEW_PARAMETER: "1" if preview else ""}
+        delivered_query = {**preview_query, SCO_PARAMETER: item.identifier, DELIVERY_PARAMETER: delivery}
         controls = self.controls(progress, item)
         several = len(items) > 1
         launch = {
             "standard": standard,
             "api": {"className": api.class_name, "windowName": api.window_name, "set": api.set_method,
-                    "commit": api.commit_method, "terminate": api.terminate_method},
+                    "commit": api.commit_method, "terminate": api.terminate_method,
+                    "initialize": api.initialize_method},
             "values": values,
             "writable": writable_patterns(standard),
-            "commitUrl": self.runtime.handler_url(self, "scorm_commit",
-                                                  query=_query(**preview_query, **{SCO_PARAMETER: item.identifier})),
+            "commitUrl": self.runtime.handler_url(self, "scorm_commit", query=_query(**delivered_query)),
+            "initializeUrl": self.runtime.handler_url(self, "sco_initialize", query=_query(**delivered_query)),
             "launcherUrl": self.runtime.handler_url(self, "launcher", query=_query(**preview_query)),
             "lastSeq": state.get("seq", 0),
             "commitField": COMMIT_FORM_FIELD,
@@ -292,9 +318,9 @@ class ScormPlayerMixin(CompletableXBlockMixin):
         if engine.uses_engine(standard, items):
             launch["sequencing"] = {
                 "activityTree": engine.activity_tree(self.manifest()),
-                "state": "" if preview else engine.saved_state(self.sequencing_state, self.package_sha1),
+                "state": "" if preview else engine_state,
                 "preview": preview,  # nothing is stored: the engine's session lives in the browser tab
-                "stateUrl": self.runtime.handler_url(self, "engine_state", query=_query(**preview_query)),
+                "stateUrl": self.runtime.handler_url(self, "engine_state", query=_query(**delivered_query)),
                 "deliverParameter": DELIVER_PARAMETER,
                 "refusedParameter": REFUSED_PARAMETER,
                 "refusedValue": ENGINE_REFUSED,
@@ -346,7 +372,7 @@ class ScormPlayerMixin(CompletableXBlockMixin):
         item = by_id.get(request.GET.get(SCO_PARAMETER))
         if standard is None or item is None:
             return Response(status=404, json_body={"error": "no such SCO"})
-        progress = self.progress(standard)
+        progress = self.progress(standard, self.stored_version())
         return Response(json_body={
             "items": {entry["identifier"]: {"status": entry["status"], "label": self.gettext(entry["status_label"]),
                                             "enabled": entry["enabled"]}
@@ -355,58 +381,111 @@ class ScormPlayerMixin(CompletableXBlockMixin):
         })
 
     @XBlock.handler
+    def sco_initialize(self, request, suffix=""):  # pylint: disable=unused-argument
+        """The SCO called Initialize: its session starts (posted by the launcher page with its delivery)."""
+        if request.method != "POST":
+            return Response(status=405)
+        delivery = self.delivery_of(request)
+        if delivery is None:
+            return _refusal("not_delivered", self.gettext(NOT_DELIVERED))
+        if _is_preview(request):
+            return Response(json_body={"result": "ignored"})
+        with self.writing_version(delivery.sha1, delivery.standard) as writer:
+            state = self.start_delivery(writer, delivery, time.time())
+        return Response(json_body={"result": "started", "seq": state.get("seq", 0)})
+
+    @XBlock.handler
     def scorm_commit(self, request, suffix=""):  # pylint: disable=unused-argument
-        """Store a commit of the browser API: {seq, changes: [[element, value], ...], terminate}, for the SCO the
-        `sco` query parameter names (the first one without it).
+        """Store a commit of the browser API: {seq, changes: [[element, value], ...], terminate}, for the SCO and
+        package version its `delivery` names (the version it played, even after a new package was published).
 
         JSON from fetch, or the form a sendBeacon posts while the page goes away. A refused commit changes
         nothing and answers 400 with the element and the reason; a stale or repeated one is ignored."""
         if request.method != "POST":
             return Response(status=405)
-        standard, items = self.runtime_standard(), self.launch_items()
         payload = _commit_payload(request)
-        identifier = request.GET.get(SCO_PARAMETER) or self.first_sco_id(items)
-        if standard is None or payload is None or identifier not in {item.identifier for item in items}:
-            return Response(status=400, json_body={"result": "rejected", "code": "bad_commit",
-                                                   "error": "The commit is malformed."})
-        preview = _is_preview(request)
-        before, now = self.sco_state(items, identifier), time.time()
+        if payload is None:
+            return _refusal("bad_commit", self.gettext("The commit is malformed."))
+        delivery = self.delivery_of(request)
+        named = request.GET.get(SCO_PARAMETER)
+        if delivery is None or (named and named != delivery.sco):
+            return _refusal("not_delivered", self.gettext(NOT_DELIVERED))
+        limits = self.block_settings()
         try:
-            result = apply_commit(standard, before, payload.get("changes"), seq=payload.get("seq"),
-                                  limits=self.block_settings(), now=now)
+            if _is_preview(request):
+                result = self.check_commit(self.stored_version(delivery.sha1), delivery, payload, limits)
+            else:
+                result = self.store_commit(delivery, payload, limits)
         except CommitRejected as refusal:
             log.info("SCORM commit refused for %s: %s %s", self.scope_ids.usage_id, refusal.code, refusal.element)
             return Response(status=400, json_body={
                 "result": "rejected", "element": refusal.element, "code": refusal.code,
                 "scorm_code": refusal.scorm_code, "error": refusal.render(self.gettext)})
         if not result.applied:
-            return Response(json_body={"result": "ignored", "seq": before.get("seq", 0)})
-        state = result.state
-        if payload.get("terminate") is True:
-            state = finish_session(standard, state, now=now)
-        if not preview:
-            progress_before = self.progress(standard)
-            self.store_sco_state(items, identifier, state)
-            self.publish_outcome(progress_before, self.progress(standard))
-        return Response(json_body={"result": "stored", "seq": state["seq"]})
+            return Response(json_body={"result": "ignored", "seq": result.state.get("seq", 0)})
+        return Response(json_body={"result": "stored", "seq": result.state["seq"]})
+
+    def check_commit(self, version, delivery, payload, limits, now=None):
+        """The commit applied to the SCO's state (CommitRejected when refused): every change validated, the
+        whole of the learner's state in the block within MAX_STATE_SIZE; a terminate ends the session."""
+        limit = limits["MAX_STATE_SIZE"]
+        budget = limit - version.size_without(delivery.sco)
+        try:
+            result = apply_commit(delivery.standard, version.sco(delivery.sco), payload.get("changes"),
+                                  seq=payload.get("seq"), limits={**limits, "MAX_STATE_SIZE": budget}, now=now)
+        except CommitRejected as refusal:
+            if refusal.code == STATE_TOO_LARGE:
+                raise CommitRejected(STATE_TOO_LARGE, element=refusal.element, standard=delivery.standard,
+                                     limit=limit) from None
+            raise
+        if result.applied and payload.get("terminate") is True:
+            result = CommitResult(finish_session(delivery.standard, result.state, now=now), True)
+        return result
+
+    def store_commit(self, delivery, payload, limits):
+        """Apply and store a commit under the learner's lock; grade and completion are published when the
+        commit is for the package the block plays now."""
+        now = time.time()
+        current = delivery.sha1 == self.served_sha1() and delivery.standard == self.runtime_standard()
+        with self.writing_version(delivery.sha1, delivery.standard) as writer:
+            before = self.progress(delivery.standard, writer.state) if current else None
+            self.start_delivery(writer, delivery, now)
+            result = self.check_commit(writer.state, delivery, payload, limits, now=now)
+            if result.applied:
+                writer.put_sco(delivery.sco, result.state)
+                if current:
+                    published = self.publish_outcome(before, self.progress(delivery.standard, writer.state),
+                                                     writer.state.published or self.nothing_published(delivery))
+                    writer.put_fields(published=published)
+        return result
 
     @XBlock.handler
     def engine_state(self, request, suffix=""):  # pylint: disable=unused-argument
         """Keep the state the browser's sequencing engine serialized before it moved to another SCO:
-        {"state": "..."}, opaque, bounded by MAX_STATE_SIZE. Nothing is stored in preview."""
+        {"state": "..."}, opaque, for the package version the page plays; with the SCOs' states, within
+        MAX_STATE_SIZE. Nothing is stored in preview."""
         if request.method != "POST":
             return Response(status=405)
+        delivery = self.delivery_of(request)
+        if delivery is None:
+            return _refusal("not_delivered", self.gettext(NOT_DELIVERED))
         try:
             payload = json.loads(request.body.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             payload = None
-        record, refusal = engine.state_record(payload, self.package_sha1, self.block_settings()["MAX_STATE_SIZE"])
+        limit = self.block_settings()["MAX_STATE_SIZE"]
+        record, refusal = engine.state_record(payload, delivery.sha1, limit)
+        if refusal is None and not _is_preview(request):
+            with self.writing_version(delivery.sha1, delivery.standard) as writer:
+                room = limit - writer.state.size + len(writer.state.engine_state.encode("utf-8"))
+                refusal = engine.state_record(payload, delivery.sha1, room)[1]
+                if refusal is None:
+                    writer.put_engine_state(record["state"])
         if refusal:
             status, reason = engine.STATE_REFUSALS[refusal]
             return Response(status=status, json_body={"result": "rejected", "code": refusal, "error": reason})
         if _is_preview(request):
             return Response(json_body={"result": "ignored"})
-        self.sequencing_state = record
         return Response(json_body={"result": "stored"})
 
     @XBlock.handler
@@ -416,17 +495,18 @@ class ScormPlayerMixin(CompletableXBlockMixin):
         standard, items = self.runtime_standard(), self.launch_items()
         if standard is None or not items:
             return Response(status=404, json_body={"error": "no package"})
-        progress = self.progress(standard)
-        current = self.sco_current if self.sco_current in progress.scos else self.first_sco_id(items)
+        version = self.stored_version()
+        progress = self.progress(standard, version)
+        current = version.current_sco if version.current_sco in progress.scos else self.first_sco_id(items)
         sco = progress.scos[current]
         state = sco["state"]
         block = progress.outcome
         return Response(json_body={
-            **sco["derived"], "completion_fraction": block.completion, "grade": self.last_grade or None,
+            **sco["derived"], "completion_fraction": block.completion, "grade": self.published_grade(version),
             "block": {"grade": block.grade, "completion": block.completion,
                       "by_sequencing": progress.graded_by_sequencing},
             "entry": state.get("entry"), "sessions": state.get("sessions", 0), "data": state.get("data", {}),
-            "current": current,
+            "current": current, "package_sha1": version.sha1,
             "scos": {identifier: {"status": entry["status"], "completion": entry["derived"]["completion"],
                                   "success": entry["derived"]["success"], "score": entry["derived"]["score"],
                                   "sessions": entry["state"].get("sessions", 0), "data": entry["data"]}

@@ -4,9 +4,9 @@ and CSV streamed row by row. Knows nothing of XBlock: it reads the user_state di
 import csv
 import io
 import re
+from dataclasses import dataclass
 
 from . import legacy
-from .navigation.states import state_of
 from .runtime import SCORM12, derive
 
 # Where a standard keeps its collections: element prefix, leaves shown for each entry.
@@ -25,11 +25,20 @@ SUSPEND_DATA = {SCORM12: "cmi.suspend_data", "2004": "cmi.suspend_data"}
 INDEX = re.compile(r"^cmi\.(interactions|objectives)\.(\d+)\.(.+)$")
 
 RESULT_COLUMNS = ("username", "email", "sco", "sco_title", "attempt", "completion", "success", "score",
-                  "total_time_seconds", "sessions", "last_access", "suspend_data_size", "interactions", "objectives")
+                  "total_time_seconds", "sessions", "last_access", "suspend_data_size", "interactions", "objectives",
+                  "package_sha1")
 INTERACTION_COLUMNS = ("username", "email", "sco", "index", "id", "type", "response", "result", "correct_response",
                        "weighting", "latency", "time", "description")
 # Learner-name columns of a CSV: a cell starting with one of these is quoted so spreadsheets do not run it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class StoredSco:
+    """A SCO known only from stored state (its package version is no longer played): no title."""
+
+    identifier: str
+    title: str = ""
 
 
 def block_states(user_state, standard):
@@ -38,6 +47,15 @@ def block_states(user_state, standard):
     if not scorm_state and any(name in user_state for name in ("scorm_data", "lesson_status", "lesson_score")):
         scorm_state = legacy.state_from_legacy(standard, user_state)
     return scorm_state, user_state.get("sco_states") or {}
+
+
+def sco_states_of(user_state, standard, first):
+    """{identifier: state} of a learner's stored state: the learner state tables' per-SCO states (`scos`), else
+    block fields of earlier releases or of openedx-scorm-xblock (the first SCO's in scorm_state)."""
+    if "scos" in user_state:
+        return user_state["scos"] or {}
+    scorm_state, sco_states = block_states(user_state, standard)
+    return {**sco_states, first: scorm_state}
 
 
 def entries(data, collection):
@@ -56,11 +74,10 @@ def _leaf(entry, *names):
 
 def sco_results(standard, items, user_state, derive_settings=None):
     """One dict per SCO (items: launchable manifest items) of a learner's stored user_state."""
-    scorm_state, sco_states = block_states(user_state, standard)
-    first = items[0].identifier if items else ""
+    states = sco_states_of(user_state, standard, items[0].identifier if items else "")
     rows = []
     for item in items:
-        state = state_of(first, scorm_state, sco_states, item.identifier)
+        state = states.get(item.identifier) or {}
         data = state.get("data", {})
         derived = derive(standard, state, **(derive_settings or {}).get(item.identifier, {}))
         interactions, objectives = entries(data, "interactions"), entries(data, "objectives")
@@ -77,19 +94,22 @@ def sco_results(standard, items, user_state, derive_settings=None):
 
 
 def result_rows(standard, items, learners, derive_settings=None):
-    """RESULT_COLUMNS rows, one per learner and SCO; `learners` yields {username, email, modified, state}."""
+    """RESULT_COLUMNS rows, one per learner, package version and SCO; `learners` yields {username, email, modified,
+    state} and, for a version other than the current one, its own `items` and `package_sha1`."""
     for learner in learners:
-        for result in sco_results(standard, items, learner["state"], derive_settings):
+        for result in sco_results(standard, learner.get("items", items), learner["state"],
+                                  derive_settings if "items" not in learner else None):
             yield [learner["username"], learner["email"], result["sco"], result["sco_title"], result["attempt"],
                    result["completion"], result["success"], "" if result["score"] is None else result["score"],
                    result["total_time_seconds"], result["sessions"], learner.get("modified") or "",
-                   result["suspend_data_size"], result["interactions"], result["objectives"]]
+                   result["suspend_data_size"], result["interactions"], result["objectives"],
+                   learner.get("package_sha1", "")]
 
 
 def interaction_rows(standard, items, learners):
     """INTERACTION_COLUMNS rows, one per learner, SCO and interaction."""
     for learner in learners:
-        for result in sco_results(standard, items, learner["state"]):
+        for result in sco_results(standard, learner.get("items", items), learner["state"]):
             for entry in result["interaction_list"]:
                 yield [learner["username"], learner["email"], result["sco"], entry["index"], _leaf(entry, "id"),
                        _leaf(entry, "type"), _leaf(entry, "learner_response", "student_response"),

@@ -11,8 +11,10 @@ from xblock.core import XBlock
 from xblock.utils.resources import ResourceLoader
 
 from . import compat, permissions, reports
+from . import learner_store as store
 from .events import DERIVE_SETTINGS, emit_named_event
 from .launch_settings import launch_settings
+from .learner_versions import usage_text
 
 log = logging.getLogger(__name__)
 loader = ResourceLoader(__name__)
@@ -21,9 +23,11 @@ LEARNER_PARAMETER = "learner"
 CONFIRM_PARAMETER = "confirm"
 CONFIRM_VALUE = "reset"
 RESET_EVENT = "attempt_reset"
-# user_state fields a reset clears: ours, and openedx-scorm-xblock's (legacy.LegacyFieldsMixin).
+# user_state fields a reset clears: earlier releases' (learner_versions.OWN_FIELDS), and openedx-scorm-xblock's
+# (legacy.LegacyFieldsMixin); the learner state tables are cleared as well.
 RESET_FIELDS = {"scorm_state": {}, "sco_states": {}, "sco_current": ""}
-RESET_REMOVED = ("last_grade", "scorm_data", "lesson_status", "success_status", "lesson_score", "session_started_at")
+RESET_REMOVED = ("last_grade", "sequencing_state", "scorm_data", "lesson_status", "success_status", "lesson_score",
+                 "session_started_at")
 CSV_EXPORTS = {
     "results": (reports.RESULT_COLUMNS, "result_rows"),
     "interactions": (reports.INTERACTION_COLUMNS, "interaction_rows"),
@@ -107,10 +111,22 @@ class ScormStaffMixin:
         learner = compat.find_enrolled_learner(course_key, query)
         if learner is None:
             return self.staff_error(404, "not_found")
-        stored = compat.learner_block_state(course_key, self.scope_ids.usage_id, learner["id"])
+        key = store.LearnerKey.of(learner["id"], usage_text(self.scope_ids.usage_id))
+        found, served = store.versions(key), self.served_sha1()
+        current = next((version for version in found if version.sha1 == served), None)
+        if current is not None or found:
+            stored = {"modified": current.modified.isoformat() if current else "", "state": {
+                "scos": current.scos if current else {}}}
+        else:
+            stored = compat.learner_block_state(course_key, self.scope_ids.usage_id, learner["id"])
         return Response(json_body={
             "learner": learner, "last_access": stored["modified"] if stored else "", "started": stored is not None,
+            "package_sha1": served,
             "scos": reports.sco_results(standard, items, stored["state"] if stored else {}, derive_settings),
+            "other_versions": [{"package_sha1": version.sha1, "last_access": version.modified.isoformat(),
+                                "scos": reports.sco_results(version.standard or standard, stored_items(version),
+                                                            {"scos": version.scos})}
+                               for version in found if version.sha1 != served],
         })
 
     @XBlock.handler
@@ -127,8 +143,10 @@ class ScormStaffMixin:
         learner = compat.find_enrolled_learner(course_key, query) if query else None
         if learner is None:
             return self.staff_error(404, "not_found")
-        if not compat.replace_learner_block_state(course_key, self.scope_ids.usage_id, learner["id"], RESET_FIELDS,
-                                                  removed=RESET_REMOVED):
+        erased = store.delete(store.LearnerKey.of(learner["id"], usage_text(self.scope_ids.usage_id)))
+        cleared = compat.replace_learner_block_state(course_key, self.scope_ids.usage_id, learner["id"], RESET_FIELDS,
+                                                     removed=RESET_REMOVED)
+        if not (erased or cleared):
             return self.staff_error(404, "no_state")
         log.info("SCORM attempt of learner %s reset in %s", learner["id"], self.scope_ids.usage_id)
         emit_named_event(self, RESET_EVENT, {"learner_id": learner["id"], "username": learner["username"]})
@@ -139,7 +157,7 @@ class ScormStaffMixin:
         standard, items, derive_settings = self.report_context()
         if standard is None or not items:
             return self.staff_error(404, "no_package")
-        learners = compat.learner_block_states(compat.course_key_of(self), self.scope_ids.usage_id)
+        learners = self.learner_rows(standard)
         make_rows = getattr(reports, rows_name)
         rows = (make_rows(standard, items, learners, derive_settings) if export == "results"
                 else make_rows(standard, items, learners))
@@ -148,6 +166,35 @@ class ScormStaffMixin:
                             content_disposition=f'attachment; filename="scorm-{export}-{block_id}.csv"')
         response.app_iter = reports.stream_csv(columns, rows)
         return response
+
+    def learner_rows(self, standard):
+        """Every learner's state of the block as reports' learner dicts: one per learner and package version in
+        the learner state tables (versions other than the served one with their own SCOs), then the learners whose
+        state is only in block fields (earlier releases, openedx-scorm-xblock)."""
+        served, seen, summary = self.served_sha1(), set(), {}
+        for learner_id, version in store.block_states(usage_text(self.scope_ids.usage_id)):
+            seen.add(learner_id)
+            if summary.get("key") != learner_id:
+                summary = {"key": learner_id, **compat.learner_summary(learner_id)}
+            row = {"username": summary["username"], "email": summary["email"], "package_sha1": version.sha1,
+                   "modified": version.modified.isoformat() if version.modified else "",
+                   "state": {"scos": version.scos}}
+            if version.sha1 != served or (version.standard and version.standard != standard):
+                row["items"] = stored_items(version)
+            yield row
+        for learner in compat.learner_block_states(compat.course_key_of(self), self.scope_ids.usage_id):
+            if str(learner["id"]) not in seen:
+                yield {**learner, "package_sha1": served}
+
+    def clear_student_state(self, user_id, course_id, item_id, requesting_user_id):  # pylint: disable=unused-argument
+        """The instructor tools' "delete learner's state" (and a course reset): erase the learner's SCORM state of
+        this block in every package version. `user_id` is the learner's anonymous id in the course."""
+        learner_id = compat.user_of_anonymous_id(user_id)
+        if learner_id is None:
+            log.warning("SCORM state not cleared in %s: no user for anonymous id %s", item_id, user_id)
+            return
+        store.delete(store.LearnerKey.of(learner_id, usage_text(self.scope_ids.usage_id)))
+        log.info("SCORM state of learner %s deleted in %s", learner_id, item_id)
 
     @XBlock.handler
     @permissions.guarded
@@ -162,3 +209,8 @@ class ScormStaffMixin:
     def report_interactions_csv(self, request, suffix=""):  # pylint: disable=unused-argument
         """Every learner's interactions, one row each, streamed."""
         return self._csv_response("interactions")
+
+
+def stored_items(version):
+    """The SCOs of a package version the block no longer plays, as report items: their identifiers, untitled."""
+    return [reports.StoredSco(identifier) for identifier in sorted(version.scos)]

@@ -24,11 +24,14 @@ class BrowserApi:
     set_method: str    # API methods the launcher wraps to send commits
     commit_method: str
     terminate_method: str
+    initialize_method: str  # wrapped to start the SCO's session on the server
 
 
 BROWSER_APIS = {
-    SCORM12: BrowserApi("scorm12.min.js", "Scorm12API", "API", "LMSSetValue", "LMSCommit", "LMSFinish"),
-    SCORM2004: BrowserApi("scorm2004.min.js", "Scorm2004API", "API_1484_11", "SetValue", "Commit", "Terminate"),
+    SCORM12: BrowserApi("scorm12.min.js", "Scorm12API", "API", "LMSSetValue", "LMSCommit", "LMSFinish",
+                          "LMSInitialize"),
+    SCORM2004: BrowserApi("scorm2004.min.js", "Scorm2004API", "API_1484_11", "SetValue", "Commit", "Terminate",
+                            "Initialize"),
 }
 
 

@@ -81,3 +81,13 @@ def clear_django_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+
+def pytest_collection_modifyitems(items):
+    """Learner state lives in the block's own tables: every test may use the test database (each test's writes
+    rolled back after it), unless it is marked for a transactional one itself. Browser tests talk to a dev server
+    of their own, with its own database."""
+    for item in items:
+        if item.get_closest_marker("django_db") is None and "e2e" not in item.path.parts:
+            item.add_marker(pytest.mark.django_db)

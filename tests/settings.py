@@ -14,11 +14,19 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "openedxscorm",
 ]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 MEDIA_ROOT = os.environ.get("SCORM_TEST_MEDIA_ROOT")
 if not MEDIA_ROOT:
     MEDIA_ROOT = tempfile.mkdtemp(prefix="scorm-media-")
     atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)  # the process that made it removes it
+_DATABASE_DIR = tempfile.mkdtemp(prefix="scorm-db-")
+atexit.register(shutil.rmtree, _DATABASE_DIR, ignore_errors=True)
+# The test database is a file, so that threads of one test (concurrent learner requests) share it; writers take
+# the database lock when their transaction begins and wait for each other, like row locks elsewhere.
+DATABASES = {"default": {
+    "ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(_DATABASE_DIR, "tests.sqlite3"),
+    "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 60},
+    "TEST": {"NAME": os.path.join(_DATABASE_DIR, "test.sqlite3")},
+}}
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -148,8 +148,10 @@ def launch_of(block, query=""):
 
 
 def post_state(block, body, query=""):
+    """A post of the engine's state, from the launcher page (its URL carries the page's delivery)."""
+    launch, _page = launch_of(block, query)
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return block.handle("engine_state", Request.blank(f"/{query}", method="POST", body=data,
+    return block.handle("engine_state", Request.blank(launch["sequencing"]["stateUrl"], method="POST", body=data,
                                                       content_type="application/json"))
 
 
@@ -176,7 +178,7 @@ def test_engine_state_is_not_stored_in_preview_or_when_refused(forced):
     limit = forced.block_settings()["MAX_STATE_SIZE"]
     assert post_state(forced, {"state": "x" * (limit + 1)}).status_code == 413
     assert forced.handle("engine_state", Request.blank("/")).status_code == 405
-    assert forced.sequencing_state["state"] == "kept"
+    assert forced.stored_version().engine_state == "kept"
 
 
 def test_a_new_package_version_starts_a_new_engine_session(forced):

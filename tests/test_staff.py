@@ -3,12 +3,15 @@ data through compat against the contract fake (tests/fake_platform/learners.py),
 import csv
 import io
 import json
+from datetime import datetime, timezone
 
 import pytest
 from django.contrib.auth import get_user_model
 from webob import Request
 
 from openedxscorm import compat
+from openedxscorm import learner_store as store
+from openedxscorm.learner_versions import usage_text
 from tests.block_runtime import BlockTestRuntime, make_block
 from tests.fake_platform.learners import FakeLearners, installed_learners
 from tests.test_block import upload
@@ -41,8 +44,21 @@ def played(storage, learners):  # noqa: ARG001
     bob = users.create(username="bob", email="bob@example.com")
     learners.enroll(alice, course_key)
     learners.enroll(bob, course_key)
-    learners.store_state(alice, course_key, usage_key, {"scorm_state": block.scorm_state, "last_grade": {"value": 1}})
+    copy_state(block, alice)
+    learners.store_state(alice, course_key, usage_key, {"last_grade": {"value": 1}})
     return block, alice, bob
+
+
+def copy_state(block, user):
+    """What the block stored for its learner, stored as `user`'s (a real LMS learner with a Django user)."""
+    version = block.stored_version()
+    with store.writing(key_of(block, user), version.sha1, version.standard) as writer:
+        for sco, state in version.scos.items():
+            writer.put_sco(sco, state)
+
+
+def key_of(block, user):
+    return store.LearnerKey.of(user.pk, usage_text(block.scope_ids.usage_id))
 
 
 def results(block, learner):
@@ -60,7 +76,8 @@ def test_learner_found_by_username_or_email_shows_results(played):
     assert (sco["total_time_seconds"], sco["attempt"], sco["sessions"]) == (120, 1, 1)
     assert (sco["suspend_data_size"], sco["interactions"], sco["objectives"]) == (42, 1, 1)
     assert sco["interaction_list"][0]["student_response"] == "b"
-    assert body["last_access"].startswith("2026-01-02")
+    assert body["last_access"][:10] == datetime.now(timezone.utc).date().isoformat()  # the learner's last write
+    assert body["package_sha1"] == block.package_sha1 and body["other_versions"] == []
 
 
 def test_unknown_or_unenrolled_learner_is_not_found(played):
@@ -82,6 +99,8 @@ def test_reset_needs_confirmation_then_clears_state_and_is_tracked(played, learn
     assert block.handle("staff_reset_attempt", confirmed).json["result"] == "reset"
     state = learners.state_of(alice, block.scope_ids.usage_id)
     assert state == {"scorm_state": {}, "sco_states": {}, "sco_current": ""}
+    assert store.versions(key_of(block, alice)) == []
+    assert results(block, "alice")[1]["scos"][0]["completion"] == "not attempted"
     assert ("openedx.xblock.scorm.attempt_reset", "alice") in [
         (name, data.get("username")) for name, data in block.runtime.events]
     assert block.handle("staff_reset_attempt", Request.blank("/", POST={"learner": "bob", "confirm": "reset"})

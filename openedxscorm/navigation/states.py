@@ -1,9 +1,5 @@
-"""One run-time state per SCO and learner, in two block fields.
-
-`scorm_state` keeps the state of the organization's first launchable SCO, exactly as single-SCO blocks always
-stored it (so existing learner data needs no migration); `sco_states` holds the other SCOs' states by item
-identifier.
-"""
+"""What one SCO's stored run-time state (learner_store) means for sequencing: attempted, suspended, its
+objectives and measure."""
 from decimal import Decimal, InvalidOperation
 
 from ..runtime import SCORM2004
@@ -12,20 +8,6 @@ from ..sequencing import LeafStatus
 OBJECTIVE_ELEMENT = "cmi.objectives.%d.%s"
 SCALED_SCORE = {SCORM2004: "cmi.score.scaled"}
 SUSPEND_EXITS = ("suspend",)
-
-
-def state_of(first_id, scorm_state, sco_states, identifier):
-    """The stored state of one SCO ({} when never launched)."""
-    if identifier == first_id:
-        return scorm_state or {}
-    return (sco_states or {}).get(identifier) or {}
-
-
-def with_state(first_id, scorm_state, sco_states, identifier, state):
-    """(scorm_state, sco_states) with `state` stored as the SCO's; the inputs stay untouched."""
-    if identifier == first_id:
-        return state, sco_states
-    return scorm_state, {**(sco_states or {}), identifier: state}
 
 
 def attempted(state):

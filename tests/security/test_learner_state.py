@@ -10,6 +10,7 @@ from xblock.runtime import DictKeyValueStore, KvsFieldData
 
 from openedxscorm.block import ScormXBlock
 from tests.block_runtime import BlockTestRuntime, course_key
+from tests.test_player import delivered_query, stored
 
 from .helpers import upload_playing_package
 
@@ -36,12 +37,12 @@ def classroom(storage):  # noqa: ARG001  (storage points MEDIA_ROOT at a folder 
 
 
 def commit(block, changes, seq=None, **extra):
-    payload = {"seq": block.scorm_state.get("seq", 0) + 1 if seq is None else seq, "changes": changes, **extra}
+    payload = {"seq": stored(block).get("seq", 0) + 1 if seq is None else seq, "changes": changes, **extra}
     return raw_commit(block, json.dumps(payload).encode("utf-8"))
 
 
 def raw_commit(block, body, content_type="application/json"):
-    request = Request.blank("/", method="POST", body=body, content_type=content_type)
+    request = Request.blank(f"/?{delivered_query(block)}", method="POST", body=body, content_type=content_type)
     return block.handle("scorm_commit", request)
 
 
@@ -53,13 +54,13 @@ def fresh(block):
 
 def test_learner_commit_writes_only_their_own_state(classroom):
     ada, bob = classroom["ada"], classroom["bob"]
-    bob_before = copy.deepcopy(fresh(bob).scorm_state)
+    bob_before = copy.deepcopy(stored(fresh(bob)))
     response = commit(ada, [["cmi.core.lesson_location", "ada-page-3"]])
     assert response.status_code == 200 and response.json["result"] == "stored"
-    assert fresh(ada).scorm_state["data"]["cmi.core.lesson_location"] == "ada-page-3"
-    assert fresh(bob).scorm_state == bob_before
+    assert stored(fresh(ada))["data"]["cmi.core.lesson_location"] == "ada-page-3"
+    assert stored(fresh(bob)) == bob_before
     assert commit(bob, [["cmi.core.lesson_location", "bob-page-1"]]).status_code == 200
-    assert fresh(ada).scorm_state["data"]["cmi.core.lesson_location"] == "ada-page-3"
+    assert stored(fresh(ada))["data"]["cmi.core.lesson_location"] == "ada-page-3"
 
 
 def assert_refused_unchanged(block, response, status=400):
@@ -73,19 +74,19 @@ def assert_refused_unchanged(block, response, status=400):
 ])
 def test_commit_naming_another_learner_in_the_data_model(classroom, element, value):
     ada = classroom["ada"]
-    before = copy.deepcopy(fresh(ada).scorm_state)
+    before = copy.deepcopy(stored(fresh(ada)))
     refusal = assert_refused_unchanged(ada, commit(ada, [[element, value]]))
     assert refusal["code"] == "read_only" and refusal["element"] == element
-    assert fresh(ada).scorm_state == before
+    assert stored(fresh(ada)) == before
 
 
 @pytest.mark.parametrize("extra", [{"user_id": "bob"}, {"learner_id": "bob"}, {"sco": "item2"}, {"item": "other"}])
 def test_commit_naming_another_user_or_sco_in_the_request(classroom, extra):
     ada = classroom["ada"]
-    before = copy.deepcopy(fresh(ada).scorm_state)
+    before = copy.deepcopy(stored(fresh(ada)))
     response = commit(ada, [["cmi.core.lesson_location", "x"]], **extra)
     assert response.status_code == 400
-    assert fresh(ada).scorm_state == before
+    assert stored(fresh(ada)) == before
 
 
 BAD_BODIES = {
@@ -119,16 +120,17 @@ BAD_BODIES = {
 def test_bad_commit(classroom, attack):
     ada = classroom["ada"]
     assert commit(ada, [["cmi.core.lesson_location", "kept"]]).status_code == 200
-    before = copy.deepcopy(fresh(ada).scorm_state)
+    before = copy.deepcopy(stored(fresh(ada)))
     response = raw_commit(ada, BAD_BODIES[attack])
     assert 400 <= response.status_code < 500, (attack, response.status_code, response.body[:200])
-    assert fresh(ada).scorm_state == before
+    assert stored(fresh(ada)) == before
 
 
 def test_bad_commit_through_the_beacon_form(classroom):
     """The unload beacon posts the commit as a form field: the same checks apply."""
     ada = classroom["ada"]
-    before = copy.deepcopy(fresh(ada).scorm_state)
-    request = Request.blank("/", method="POST", POST={"commit": '{"seq": 99, "changes": [["cmi.core.hacked", "x"]]}'})
+    before = copy.deepcopy(stored(fresh(ada)))
+    request = Request.blank(f"/?{delivered_query(ada)}", method="POST",
+                            POST={"commit": '{"seq": 99, "changes": [["cmi.core.hacked", "x"]]}'})
     assert ada.handle("scorm_commit", request).status_code == 400
-    assert fresh(ada).scorm_state == before
+    assert stored(fresh(ada)) == before

@@ -197,6 +197,22 @@
   after(names.commit, function (result) {
     if (String(result) === "true") { commit(false); }
   });
+  /* The SCO's session starts on the server when it calls Initialize (the page itself stored nothing). A commit
+   * that overtakes this request starts the session as well: the server does it once per delivery. */
+  after(names.initialize, function (result) {
+    if (String(result) !== "true" || !launch.initializeUrl) { return; }
+    status.inFlight += 1;
+    fetch(launch.initializeUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      keepalive: true,
+      headers: { "X-CSRFToken": csrfToken() }
+    }).catch(function () {
+      status.failed += 1;
+    }).then(function () {
+      status.inFlight -= 1;
+    });
+  });
   /* SCORM 2004: the navigation request the SCO left for when it terminates ("" for 1.2 or none). */
   function pendingNavRequest() {
     if (launch.standard !== "2004") { return ""; }
