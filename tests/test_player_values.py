@@ -9,8 +9,7 @@ from webob import Request
 from tests.block_runtime import make_block
 from tests.packages import Sco, write_package
 from tests.test_block import upload_request
-
-STATE_FIELDS = ("scorm_state", "sco_states", "sequencing_state", "last_grade")
+from tests.test_player import delivered_query
 
 
 @pytest.fixture(params=["1.2", "2004"])
@@ -23,11 +22,15 @@ def block(request, storage, tmp_path):  # noqa: ARG001  (storage points MEDIA_RO
 
 
 def stored(block):
-    return {name: copy.deepcopy(getattr(block, name)) for name in STATE_FIELDS}
+    """Everything stored for the learner (learner_store)."""
+    version = block.stored_version()
+    return copy.deepcopy((version.scos, version.engine_state, version.published, version.size))
 
 
 def post(block, handler, body):
-    return block.handle(handler, Request.blank("/", method="POST", body=body, content_type="application/json"))
+    """A POST from the launcher page (its URL carries the page's delivery)."""
+    return block.handle(handler, Request.blank(f"/?{delivered_query(block)}", method="POST", body=body,
+                                               content_type="application/json"))
 
 
 def location(block):
