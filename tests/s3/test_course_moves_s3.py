@@ -9,14 +9,14 @@ from opaque_keys.edx.keys import CourseKey
 
 from openedxscorm.trees import PackageTree
 from tests.block_runtime import make_block
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip
 from tests.test_course_moves import asset_key, play, upload
 
 pytest_plugins = ["tests.fake_platform.plugin"]
 
 COURSE = CourseKey.from_string("course-v1:Org+S3+2026")
-FIRST = packages_dir() / "valid" / "ContentPackagingSingleSCO_SCORM12.zip"
-SECOND = packages_dir() / "valid" / "ContentPackagingWithMetadata_SCORM12.zip"
+FIRST = fixture_zip("probe-1.2.zip")
+SECOND = fixture_zip("other-1.2.zip")
 
 
 def sha1_of(path):

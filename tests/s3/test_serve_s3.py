@@ -13,7 +13,7 @@ from openedxscorm import delivery, mirror, rehydrate, s3
 from openedxscorm.package import Limits, check_package, extract_package, spool_path
 from openedxscorm.settings import merged_settings
 from openedxscorm.trees import PackageTree
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip
 from tests.test_package_hostile import build_zip, playable_entries
 
 pytest_plugins = ["tests.fake_platform.plugin"]
@@ -132,7 +132,7 @@ def test_signed_url_serves_the_file_from_the_bucket(tree, moto_server, bucket):
 
 def test_missing_tree_is_rebuilt_from_the_contentstore_into_s3(fake_platform, course_key, tmp_path, s3_storage):
     path = tmp_path / "package.zip"
-    shutil.copyfile(packages_dir() / "valid" / "ContentPackagingWithMetadata_SCORM12.zip", path)
+    shutil.copyfile(fixture_zip("other-1.2.zip"), path)
     sha1 = hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()
     mirror.mirror_zip(course_key, sha1, path)
     tree = PackageTree(s3_storage, "scorm", sha1)
