@@ -8,9 +8,9 @@ import threading
 import time
 from contextlib import contextmanager
 
-from tests.conftest import packages_dir
+from tests.packages import fixture_zip
 
-PACKAGE_NAME = "ContentPackagingWithMetadata_SCORM12.zip"
+PACKAGE_NAME = "other-1.2.zip"
 
 
 def free_port():
@@ -98,7 +98,7 @@ def concurrent_first_requests(redis_url, folder, processes=4, requests=50):
     """Start `requests` first views spread over `processes` spawned workers; (extraction count, statuses)."""
     context = multiprocessing.get_context("spawn")
     zip_path = folder / PACKAGE_NAME
-    shutil.copyfile(packages_dir() / "valid" / PACKAGE_NAME, zip_path)
+    shutil.copyfile(fixture_zip(PACKAGE_NAME), zip_path)
     counter_path = folder / "extractions.log"
     counter_path.touch()
     start = context.Barrier(processes)
