@@ -198,6 +198,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
                     "The package could not be stored right now. The previous package still plays; "
                     "please try again in a moment.")})
             options.update(received.fields)
+            options.update(legacy.rollback_package_fields(self, received.fields))
             notices = [notice.render(self.gettext) for notice in received.notices]
         for name, value in options.items():
             setattr(self, name, value)
@@ -273,8 +274,10 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
             return
         kept = {"package_filename": self.package_filename, "package_uploaded_at": self.package_uploaded_at}
         kept = {name: value or legacy.kept_package_fields(self).get(name) for name, value in kept.items()}
-        for name, value in received.fields.items():
-            setattr(self, name, kept.get(name) or value)
+        fields = {name: kept.get(name) or value for name, value in received.fields.items()}
+        fields.update(legacy.rollback_package_fields(self, fields))
+        for name, value in fields.items():
+            setattr(self, name, value)
 
     # ---- internals -------------------------------------------------------------------------------------------
 

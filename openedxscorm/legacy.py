@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 # openedx-scorm-xblock's scorm_version values -> the run-time standard.
 LEGACY_STANDARDS = {"SCORM_12": SCORM12, "SCORM_2004": SCORM2004}
+LEGACY_VERSION_NAMES = {standard: name for name, standard in LEGACY_STANDARDS.items()}
+# How it wrote package_meta's last_updated (xblock.fields.DateTime.DATETIME_FORMAT), in UTC.
+LEGACY_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 # Its OLX attribute naming the bundled zip -> ours (olx.BUNDLED_ZIP_ATTRIBUTE).
 LEGACY_TRAVEL_ATTRIBUTES = {"scorm_package_path": "package_file"}
 MANIFEST_NAME = "imsmanifest.xml"
@@ -179,6 +182,33 @@ def kept_package_fields(block):
     if uploaded:
         fields["package_uploaded_at"] = uploaded
     return fields
+
+
+def rollback_package_fields(block, fields):
+    """openedx-scorm-xblock's package fields for a package this block just received, for a block that 19.x
+    uploaded: after a rollback to 19.x it plays this package too, from our content-addressed tree.
+
+    19.x reads its files under ``<LOCATION>/<its folder of the block>/<package_meta sha1>``; "../<sha1>" there
+    names our ``<LOCATION>/<sha1>``, which every Django storage normalises (FileSystemStorage and S3Storage both
+    resolve the ".." of a name, and a browser that of a storage URL). Its version names are written too: 19.x
+    offers the SCORM 2004 API to anything not named "SCORM_12". Nothing for a block 19.x never uploaded."""
+    if not getattr(block, "package_meta", None) or not fields.get("package_sha1"):
+        return {}
+    manifest = Manifest.from_dict(fields.get("package_manifest") or {})
+    items = manifest.launchable_items()
+    standard = standard_of_version(fields.get("scorm_version"))
+    if not items or standard is None:
+        return {}
+    uploaded = datetime.fromisoformat(fields["package_uploaded_at"]) if fields.get("package_uploaded_at") else None
+    return {
+        "package_meta": {
+            "sha1": f"../{fields['package_sha1']}", "name": fields.get("package_filename", ""),
+            "size": fields.get("package_size", 0),
+            "last_updated": uploaded.astimezone(timezone.utc).strftime(LEGACY_TIME_FORMAT) if uploaded else "",
+        },
+        "index_page_path": items[0].launch_url,
+        "scorm_version": LEGACY_VERSION_NAMES[standard],
+    }
 
 
 def _iso_time(text):

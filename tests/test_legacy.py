@@ -108,7 +108,9 @@ def test_olx_of_19x_imports_with_its_options_and_plays(storage):  # noqa: ARG001
     resources.writebytes("scorm/abc123/package.zip", rezipped())
     block = import_block(legacy_node("abc123", "scorm/abc123/package.zip"), resources)
     assert block.package_sha1 == hashlib.sha1(rezipped()).hexdigest()
-    assert (block.scorm_version, block.weight, block.width, block.height) == ("1.2", 3.0, 800, 600)
+    # 19.x's version name and package fields, naming our tree: what 19.x plays after a rollback
+    assert (block.scorm_version, block.weight, block.width, block.height) == ("SCORM_12", 3.0, 800, 600)
+    assert block.package_meta["sha1"] == f"../{block.package_sha1}" and block.index_page_path == LAUNCH
     assert block.package_filename == PACKAGE.name
     assert block.package_uploaded_at.startswith("2024-05-02T10:11:12")
     assert block.index_page_path == LAUNCH and block.popup_on_launch is False

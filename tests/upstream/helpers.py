@@ -74,3 +74,13 @@ def import_node(node, resources_fs, target_course, name="imported"):
 
 def get(block, handler, suffix=""):
     return block.handle(handler, Request.blank("/"), suffix)
+
+
+def upload_here(site, data, name="again.zip"):
+    """Studio uploads a package with this block, on the site's field store."""
+    from tests.upstream.lms import SwitchedBlock  # pylint: disable=import-outside-toplevel
+
+    switched = SwitchedBlock(site)
+    request = Request.blank("/", POST={"file": (name, data), "display_name": "Golf v2"})
+    assert switched.block.handle("studio_submit", request).status_code == 200
+    return switched.save()

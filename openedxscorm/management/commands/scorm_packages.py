@@ -194,7 +194,7 @@ class Command(BaseCommand):
                 self.say("IN USE (openedx-scorm-xblock layout)", f"{location}/{sha1}")
                 continue
             if legacy.is_legacy_bucket(storage, f"{location}/{sha1}"):
-                self.say("KEPT (openedx-scorm-xblock layout, no block found)", f"{location}/{sha1}")
+                self.say("KEPT (openedx-scorm-xblock layout, unused)", f"{location}/{sha1}")
                 continue
             tree = PackageTree(storage, location, sha1)
             if tree_written_at(tree) > newest_allowed:
