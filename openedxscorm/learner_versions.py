@@ -74,5 +74,5 @@ class LearnerVersionsMixin:
         if any(self.fields[name].is_set_on(self) for name in ("scorm_data", "lesson_status", "lesson_score")):
             state = legacy.state_from_legacy(standard, fields)
             return [store.VersionState(sha1=legacy.legacy_sha1(self) or served, standard=standard,
-                                       scos={first: state} if state else {})]
+                                       scos={first: state} if state else {}, published=legacy.CONVERTED_PUBLISHED)]
         return []

@@ -12,7 +12,6 @@ A site that switches from that package keeps its courses and its learners' progr
 
 In the LMS authored fields are read-only, so nothing here writes a settings field outside an import.
 """
-import dataclasses
 import hashlib
 import logging
 import re
@@ -24,7 +23,6 @@ from .launch_settings import standard_of_version
 from .manifest import Manifest, parse_manifest
 from .manifest_errors import ManifestError
 from .runtime import SCORM12, SCORM2004, CommitRejected, apply_commit, finish_session
-from .scoring import Outcome
 from .trees import PackageTree
 
 log = logging.getLogger(__name__)
@@ -57,8 +55,10 @@ STATUS_ELEMENTS = {
 # lesson_score is 0..1; 1.2 keeps it as score.raw out of 100, 2004 as score.scaled.
 SCORE_ELEMENTS = {SCORM12: ("cmi.core.score.raw", 100), SCORM2004: ("cmi.score.scaled", 1)}
 UNSET_STATUSES = ("", "not attempted", "unknown")
-# What a converted learner's first commit takes as already published: nothing.
-NOTHING_PUBLISHED = Outcome(None, 0.0)
+# What the learner state of a converted learner says was published: only this mark, until the learner's first commit
+# publishes everything (LegacyFieldsMixin.publish_outcome).
+CONVERTED_MARK = "converted_from_openedx_scorm_xblock"
+CONVERTED_PUBLISHED = {CONVERTED_MARK: True}
 NATURAL_PART = re.compile(r"(\d+)")
 SHA1 = re.compile(r"[0-9a-f]{40}")
 
@@ -119,10 +119,6 @@ class LegacyFieldsMixin:
     session_started_at = Float(help="openedx-scorm-xblock: start of the open session.", default=0,
                                scope=Scope.user_state)
 
-    legacy_outcome_published = Boolean(
-        help="Whether the learner's grade and completion were published since openedx-scorm-xblock's learner fields "
-             "were converted.", default=False, scope=Scope.user_state)
-
     scorm_state = LegacyAwareState(
         help="The learner's run-time state of the first SCO (openedxscorm/runtime/state.py); openedx-scorm-xblock's "
              "learner fields, converted, while it was never written.", default={}, scope=Scope.user_state)
@@ -135,14 +131,13 @@ class LegacyFieldsMixin:
         data = manifest_dict(tree) if tree.is_complete() else {}
         return Manifest.from_dict(data) if data else None
 
-    def publish_outcome(self, before, after):
-        """The first stored commit of a converted learner publishes the grade and the completion whatever the
+    def publish_outcome(self, before, after, published=None):
+        """A converted learner's first commit in the package publishes the grade and the completion whatever the
         converted state held: 19.x told the platform less than its fields say (a 2004 learner passed but
-        incomplete was never sent a completion), so nothing can be taken as already published."""
-        if not self.legacy_outcome_published and _has_legacy_state(self):
-            self.legacy_outcome_published = True
-            before = dataclasses.replace(before, outcome=NOTHING_PUBLISHED)
-        return super().publish_outcome(before, after)
+        incomplete was never sent a completion), so nothing counts as published yet."""
+        if (published or {}).get(CONVERTED_MARK):
+            published = {}
+        return super().publish_outcome(before, after, published)
 
     def runtime_standard(self):
         """Our version names first, then openedx-scorm-xblock's (SCORM_12, SCORM_2004)."""

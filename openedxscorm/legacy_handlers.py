@@ -8,11 +8,15 @@ run-time refuses is answered with its reason and dropped; the batch's other valu
 does not resend them. Kept for one release after the switch, then removed (docs/upgrading.rst).
 """
 import json
+from dataclasses import asdict
+from urllib.parse import urlencode
 
 from webob import Request
 from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
 
+from . import deliveries
+from .player import DELIVERY_PARAMETER, SCO_PARAMETER
 from .runtime import initial_values
 
 # 19.x's names of the launch mode; what it answered for a page opened in Studio's preview.
@@ -20,6 +24,8 @@ MODE_ELEMENTS = frozenset({"cmi.core.lesson_mode", "cmi.mode"})
 REVIEW_MODE = "review"
 PREVIEW_URL_MARK = "preview"
 SUCCESS = {"result": "success"}
+# The delivery nonce of every page 19.x opened: its batches continue one session, as one page's commits do.
+LEGACY_NONCE = "openedx-scorm-xblock"
 
 
 def _(text):
@@ -46,11 +52,26 @@ def changes_of(data_list):
 class LegacyHandlersMixin:
     """openedx-scorm-xblock's run-time handlers on ScormXBlock (ScormPlayerMixin provides the rest)."""
 
+    def _legacy_delivery(self):
+        """The query a POST of the player would carry: the first SCO of the served package, delivered to this
+        learner under one fixed nonce, so that the page's batches continue one session."""
+        items = self.launch_items()
+        delivery = deliveries.Delivery(**{**asdict(deliveries.new_delivery(
+            self.learner_key(), self.served_sha1(), self.first_sco_id(items), self.runtime_standard())),
+            "nonce": LEGACY_NONCE})
+        return {DELIVERY_PARAMETER: deliveries.sign(delivery), SCO_PARAMETER: delivery.sco}
+
+    def _legacy_state(self):
+        return self.stored_version().sco(self.first_sco_id(self.launch_items()))
+
+    def _legacy_post(self, handler, data):
+        """Call one of the player's POST handlers as its launcher page would."""
+        return handler(_json_request(data, self._legacy_delivery()))
+
     def _legacy_commit(self, changes, terminate=False):
         """Store changes of the first SCO as the player's own commit would; the commit handler's response."""
-        items = self.launch_items()
-        seq = self.sco_state(items, self.first_sco_id(items)).get("seq", 0) + 1
-        return self.scorm_commit(_json_request({"seq": seq, "changes": changes, "terminate": terminate}))
+        seq = self._legacy_state().get("seq", 0) + 1
+        return self._legacy_post(self.scorm_commit, {"seq": seq, "changes": changes, "terminate": terminate})
 
     def _legacy_playable(self):
         if self.runtime_standard() is None or not self.launch_items():
@@ -58,8 +79,9 @@ class LegacyHandlersMixin:
 
     @XBlock.json_handler
     def scorm_initialize(self, data, suffix=""):  # pylint: disable=unused-argument
-        """A session starts with its first commit here: nothing to store yet."""
+        """The SCO's session starts, as the player's own Initialize starts it."""
         self._legacy_playable()
+        self._legacy_post(self.sco_initialize, {})
         return SUCCESS
 
     @XBlock.json_handler
@@ -76,10 +98,10 @@ class LegacyHandlersMixin:
         name = data.get("name") if isinstance(data, dict) else None
         if name in MODE_ELEMENTS:
             return {"value": REVIEW_MODE if PREVIEW_URL_MARK in str(data.get("url", "")) else "normal"}
-        standard, items = self.runtime_standard(), self.launch_items()
+        standard = self.runtime_standard()
         learner_id, learner_name = self.learner_identity()
-        values = initial_values(standard, self.sco_state(items, self.first_sco_id(items)), learner_id=learner_id,
-                                learner_name=learner_name, **self.item_settings(standard))
+        values = initial_values(standard, self._legacy_state(), learner_id=learner_id, learner_name=learner_name,
+                                **self.item_settings(standard))
         return {"value": values.get(name, "") if isinstance(name, str) else ""}
 
     @XBlock.json_handler
@@ -98,8 +120,9 @@ class LegacyHandlersMixin:
             answers[refused] = {"result": "error", "element": refusal.get("element"), "code": refusal.get("code"),
                                 "error": refusal.get("error")}
             pending.remove(refused)
-        if self.last_grade and answers:
-            answers[-1] = {**answers[-1], "grade": self.last_grade.get("value")}
+        grade = self.published_grade(self.stored_version())
+        if grade and answers:
+            answers[-1] = {**answers[-1], "grade": grade.get("value")}
         return answers
 
     @XBlock.json_handler
@@ -111,5 +134,6 @@ class LegacyHandlersMixin:
         return {"result": "error", "code": "bad_value", "error": self.gettext(BAD_VALUE)}
 
 
-def _json_request(data):
-    return Request.blank("/", method="POST", body=json.dumps(data).encode("utf-8"), content_type="application/json")
+def _json_request(data, query=None):
+    return Request.blank(f"/?{urlencode(query or {})}", method="POST", body=json.dumps(data).encode("utf-8"),
+                         content_type="application/json")

@@ -8,7 +8,7 @@ from webob import Request
 
 from openedxscorm import legacy
 from openedxscorm.block import ScormXBlock
-from tests.test_player import commit, events, launch_config
+from tests.test_player import commit, events, launch_config, stored
 from tests.upstream.conftest import LEARNERS
 from tests.upstream.helpers import get, handler_19x, make_site, set_values, upload_19x
 from tests.upstream.lms import SwitchedBlock
@@ -30,7 +30,7 @@ def call(block, handler, data):
 
 
 def next_seq(block):
-    return block.scorm_state.get("seq", 0) + 1
+    return stored(block).get("seq", 0) + 1
 
 
 def test_passed_but_incomplete_2004_learner_is_completed_and_graded_by_the_next_commit(upstream19, site):
@@ -81,7 +81,7 @@ def test_a_page_opened_by_19x_keeps_storing_through_its_handlers(upstream19, sit
     assert events(block, "grade")[-1] == {"value": pytest.approx(8.5), "max_value": 10.0}
     assert events(block, "completion") == [{"completion": 1.0}]
     # the session 19.x left open was closed by the conversion; terminate closed this page's own
-    assert block.scorm_state["sessions"] == 2 and block.scorm_state["session"] is None
+    assert stored(block)["sessions"] == 2 and stored(block)["session"] is None
 
     style = get(block, "assets_proxy", "shared/style.css")  # 19.x's sha1-less asset URL
     assert style.status_code == 200 and style.body == b"body { margin: 0 }"
