@@ -10,6 +10,9 @@ class ScormConfig(AppConfig):
     plugin_app = {}
 
     def ready(self):
+        """Connect the retirement receiver; remove spooled zips left by processes that died."""
         from . import retirement  # pylint: disable=import-outside-toplevel
+        from .spool import spool_folder  # pylint: disable=import-outside-toplevel
 
         retirement.connect()
+        spool_folder()

@@ -5,19 +5,25 @@ with a `Content-Range` header (`studio_upload_chunk`); a piece must start where 
 dropped connection the browser asks how much arrived (`studio_upload_status`) and goes on from there. The pieces
 live in the package storage under `<LOCATION>/partial-uploads/<id>/`, where every Studio worker sees them; each
 piece is one object named by its byte span, so a listing tells how much arrived. The last piece triggers the
-usual pipeline (check, extract) on the pieces joined on local disk; its progress (files and bytes extracted
+usual pipeline (check, extract) on the pieces joined on local disk, once their joined length is the declared
+size; its progress (files and bytes extracted
 of the totals) is kept in the cache for `studio_upload_status`, which any worker answers while the last piece's
 request is still busy. Unfinished uploads are deleted PARTIAL_UPLOAD_TIMEOUT seconds after their last piece:
 when the next upload starts, or with `manage.py scorm_packages sweep-uploads`.
+
+A piece counts as received only when its stored size is its span's (a write cut short by a full disk or a killed
+worker leaves a shorter object, which a resumed upload replaces), and a piece that failed to store is deleted and
+answered 503. The pieces of one upload are stored one at a time, across workers, under a cache lock (`add`, atomic
+on Redis and Memcached): two overlapping pieces sent at once cannot both be taken. The lock is renewed while bytes
+move, so a worker that dies holds it at most LOCK_SECONDS.
 """
 import json
 import logging
+import os
 import re
-import shutil
-import tempfile
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -27,6 +33,7 @@ from xblock.core import XBlock
 
 from . import permissions, upload
 from .errors import ScormError, gettext_noop
+from .spool import spool_file
 from .trees import get_storage
 
 log = logging.getLogger(__name__)
@@ -34,10 +41,17 @@ log = logging.getLogger(__name__)
 PARTIAL_FOLDER = "partial-uploads"
 META_NAME = "upload.json"
 PIECE_PATTERN = re.compile(r"^(\d{15})-(\d{15})\.part$")
-CONTENT_RANGE_PATTERN = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
+# At most 18 digits: any size fits, and int() never meets Python's limit on long digit strings.
+CONTENT_RANGE_PATTERN = re.compile(r"^bytes (\d{1,18})-(\d{1,18})/(\d{1,18})$")
 UPLOAD_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
 STATE_CACHE_SECONDS = 60 * 60
 COPY_CHUNK = 1024 * 1024
+# The lock on an upload's pieces expires this long after its last renewal (renewed while bytes move), and a piece
+# waits at most LOCK_WAIT_SECONDS for it before the browser is told to ask where the upload stands.
+LOCK_SECONDS = 120
+LOCK_WAIT_SECONDS = 10
+LOCK_POLL_SECONDS = 0.05
+LOCK_RENEW_SECONDS = 1
 
 # What the browser sees while a package is received and prepared (studio_upload_status "state").
 RECEIVING = "receiving"
@@ -56,6 +70,10 @@ class UploadError(ScormError):
         "chunk_too_large": gettext_noop("A piece of the upload is larger than the limit of %(limit)s bytes."),
         "bad_size": gettext_noop("The file size %(size)s is not accepted (the limit is %(limit)s bytes)."),
         "missing_chunk": gettext_noop("The upload request holds no data."),
+        "upload_busy": gettext_noop("Another piece of this upload is being stored. The upload goes on from byte "
+                                    "%(received)s."),
+        "size_mismatch": gettext_noop("The pieces of this upload do not add up to the file's size (%(joined)s of "
+                                      "%(size)s bytes). Please choose the file again."),
     }
 
     STATUS = {
@@ -65,6 +83,8 @@ class UploadError(ScormError):
         "chunk_too_large": 413,
         "bad_size": 413,
         "missing_chunk": 400,
+        "upload_busy": 409,
+        "size_mismatch": 400,
     }
 
 
@@ -97,26 +117,46 @@ class PartialUpload:
             raise UploadError("unknown_upload") from error
 
     def pieces(self):
-        """(start, end, name) of every stored piece, in byte order."""
-        try:
-            _folders, files = self.storage.listdir(self.folder)
-        except FileNotFoundError:
-            return []
+        """(start, end, name) of every whole stored piece, in byte order: one whose stored size is not its span's
+        was cut short (a full disk, a killed worker) and does not count."""
         found = []
-        for name in files:
+        for name, size in self._stored_sizes().items():
             match = PIECE_PATTERN.match(name)
-            if match:
+            if match and size == int(match[2]) - int(match[1]) + 1:
                 found.append((int(match[1]), int(match[2]), self.name_of(name)))
         return sorted(found)
 
+    def _stored_sizes(self):
+        """Name -> stored size of every object of the upload (one listing on S3)."""
+        from .s3 import is_s3_storage, list_sizes  # pylint: disable=import-outside-toplevel
+
+        if is_s3_storage(self.storage):
+            return list_sizes(self.storage, self.folder + "/")
+        try:
+            _folders, files = self.storage.listdir(self.folder)
+        except FileNotFoundError:
+            return {}
+        sizes = {}
+        for name in files:
+            with suppress(FileNotFoundError):
+                sizes[name] = self.storage.size(self.name_of(name))
+        return sizes
+
+    def chain(self):
+        """The whole pieces that follow one another from byte 0 without a gap or an overlap, in order."""
+        chained = []
+        for start, end, name in self.pieces():
+            if start == self.received_from(chained):
+                chained.append((start, end, name))
+        return chained
+
+    @staticmethod
+    def received_from(chained):
+        return chained[-1][1] + 1 if chained else 0
+
     def received(self):
-        """Bytes received without a gap from the start."""
-        end = 0
-        for start, last, _name in self.pieces():
-            if start > end:
-                break
-            end = max(end, last + 1)
-        return end
+        """Bytes received without a gap from the start, counted from the stored pieces' sizes."""
+        return self.received_from(self.chain())
 
     def delete(self):
         try:
@@ -131,16 +171,66 @@ class PartialUpload:
             log.debug("partial upload folder %s not removed", self.folder)
 
 
+class UploadLock:
+    """One upload's pieces stored one at a time across workers: a cache `add` with a token, renewed while bytes
+    move, released only by its holder."""
+
+    def __init__(self, upload_id):
+        self.key = f"openedxscorm:upload-lock:{upload_id}"
+        self.token = uuid.uuid4().hex
+        self._renewed_at = 0.0
+
+    def acquire(self, wait_seconds=None):
+        """True once held; False when another request still holds it after `wait_seconds` (LOCK_WAIT_SECONDS)."""
+        deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait_seconds is None else wait_seconds)
+        while not cache.add(self.key, self.token, LOCK_SECONDS):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(LOCK_POLL_SECONDS)
+        self._renewed_at = time.monotonic()
+        return True
+
+    def renew(self):
+        """Push the expiry back (at most once a LOCK_RENEW_SECONDS): the holder is still at work."""
+        if time.monotonic() - self._renewed_at >= LOCK_RENEW_SECONDS:
+            self._renewed_at = time.monotonic()
+            cache.touch(self.key, LOCK_SECONDS)
+
+    def release(self):
+        if cache.get(self.key) == self.token:
+            cache.delete(self.key)
+
+
+class _RenewingReader:
+    """A piece's file that renews the upload's lock on every read; everything else is the file's own."""
+
+    def __init__(self, fileobj, lock):
+        self._file = fileobj
+        self._lock = lock
+
+    def read(self, *args):
+        self._lock.renew()
+        return self._file.read(*args)
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)
+
+
 def _write(storage, name, fileobj, size, part_size):
-    """Store a piece, overwriting a copy from an earlier attempt."""
+    """Store a piece, overwriting a copy from an earlier attempt; a failed write leaves nothing under its name."""
     from .s3 import S3Writer, writes_directly  # pylint: disable=import-outside-toplevel
 
-    if writes_directly(storage):
-        S3Writer(storage, part_size).put_stream(name, fileobj, size)
-        return
-    storage.delete(name)
-    saved = storage.save(name, fileobj)
-    if saved != name:  # a concurrent retry of the same piece: same bytes
+    try:
+        if writes_directly(storage):
+            S3Writer(storage, part_size).put_stream(name, fileobj, size)  # a failed PUT stores nothing
+            return
+        storage.delete(name)
+        saved = storage.save(name, fileobj)
+    except BaseException:
+        with suppress(OSError):  # else the stored size, short of the span, keeps it from counting
+            storage.delete(name)
+        raise
+    if saved != name:  # a storage that never overwrites kept an earlier copy: same bytes
         storage.delete(saved)
 
 
@@ -179,7 +269,8 @@ def open_upload(storage, location, upload_id, owner):
 
 
 def accept_piece(partial, meta, content_range, fileobj, length, settings):
-    """Store one piece; it must start at the received byte count and fill its Content-Range exactly.
+    """Store one piece; it must start at the received byte count and fill its Content-Range exactly. The caller
+    holds the upload's lock.
 
     Returns the received byte count after it.
     """
@@ -209,14 +300,21 @@ class _JoinedFile:
 
 
 @contextmanager
-def joined_pieces(partial):
-    """The pieces of a complete upload joined into one local temporary file, removed on exit."""
-    with tempfile.NamedTemporaryFile(prefix="scorm-chunked-", suffix=".zip") as target:
-        for _start, _end, name in partial.pieces():
-            with partial.storage.open(name, "rb") as piece:
-                shutil.copyfileobj(piece, target, COPY_CHUNK)
-        target.flush()
-        yield _JoinedFile(target.name)
+def joined_pieces(partial, size, on_chunk=None):
+    """The chained pieces of a complete upload joined into one spool file, removed on exit; UploadError
+    size_mismatch, before anything reads it, unless the joined file holds exactly `size` bytes."""
+    with spool_file("chunked-") as path:
+        with open(path, "wb") as target:
+            for _start, _end, name in partial.chain():
+                with partial.storage.open(name, "rb") as piece:
+                    while chunk := piece.read(COPY_CHUNK):
+                        target.write(chunk)
+                        if on_chunk:
+                            on_chunk()
+        joined = os.path.getsize(path)
+        if joined != size:
+            raise UploadError("size_mismatch", joined=joined, size=size)
+        yield _JoinedFile(path)
 
 
 def stale_uploads(storage, location, timeout, now=None):
@@ -316,37 +414,65 @@ class ChunkedUploadMixin:
             fileobj = getattr(piece, "file", None)
             if fileobj is None:
                 raise UploadError("missing_chunk")
-            received = accept_piece(partial, meta, request.headers.get("Content-Range"), fileobj,
-                                    _length_of(fileobj), settings)
+            return self._take_piece(partial, meta, request.headers.get("Content-Range"), fileobj, settings)
         except UploadError as refusal:
-            extra = {"received": partial.received()} if refusal.code == "out_of_order" else {}
-            return self._upload_refused(refusal, **extra)
-        if received < meta["size"]:
-            return Response(json_body={"state": RECEIVING, "received": received, "size": meta["size"]})
-        return self._finish_upload(partial, meta, storage, settings)
+            return self._upload_refused(refusal)
+        except Exception:  # pylint: disable=broad-except  # storage or network: the one guarded call site
+            log.exception("SCORM chunked upload failed for %s", self.scope_ids.usage_id)
+            return Response(status=503, headerlist=[("Retry-After", "5")], json_body={
+                "code": "storage_unavailable", "error": self.gettext(
+                    "The package could not be stored right now. The previous package still plays; "
+                    "please try again in a moment.")})
 
-    def _finish_upload(self, partial, meta, storage, settings):
-        """Check and extract the joined pieces, then take the package; the outcome is kept for the status."""
+    def _take_piece(self, partial, meta, content_range, fileobj, settings):
+        """Store the piece holding the upload's lock; the last one also finishes the upload under it."""
+        lock = UploadLock(partial.upload_id)
+        if not lock.acquire():
+            state = cache.get(_state_key(partial.upload_id)) or {}
+            if state.get("state") == PROCESSING:  # the last piece again while the first is being prepared
+                return Response(status=503, headerlist=[("Retry-After", "5")], json_body=state)
+            raise UploadError("upload_busy", received=partial.received())
+        try:
+            try:
+                received = accept_piece(partial, meta, content_range, _RenewingReader(fileobj, lock),
+                                        _length_of(fileobj), settings)
+            except UploadError as refusal:
+                if refusal.code != "out_of_order":
+                    raise
+                return self._upload_refused(refusal, received=partial.received())
+            if received < meta["size"]:
+                return Response(json_body={"state": RECEIVING, "received": received, "size": meta["size"]})
+            return self._finish_upload(partial, meta, lock, settings)
+        finally:
+            lock.release()
+
+    def _finish_upload(self, partial, meta, lock, settings):
+        """Check and extract the joined pieces, then take the package; the outcome is kept for the status.
+
+        A refused package fails the upload; any other failure (storage, network) keeps the pieces, so the last
+        one may be sent again."""
         key = _state_key(partial.upload_id)
         processing = {"state": PROCESSING, "received": meta["size"], "size": meta["size"]}
         cache.set(key, processing, STATE_CACHE_SECONDS)
+
+        def on_progress(progress):
+            lock.renew()
+            cache.set(key, {**processing, **progress}, STATE_CACHE_SECONDS)
+
         try:
-            with joined_pieces(partial) as joined:
+            with joined_pieces(partial, meta["size"], on_chunk=lock.renew) as joined:
                 received = upload.receive_package(
-                    joined, meta["filename"], storage, settings, after_extract=self._mirror_hook(settings),
-                    on_progress=lambda progress: cache.set(key, {**processing, **progress}, STATE_CACHE_SECONDS))
+                    joined, meta["filename"], partial.storage, settings, after_extract=self._mirror_hook(settings),
+                    on_progress=on_progress)
         except ScormError as refusal:
             log.info("SCORM package refused for %s: %s", self.scope_ids.usage_id, refusal.code)
             outcome = {"state": FAILED, "error": refusal.render(self.gettext), "code": refusal.code}
             cache.set(key, outcome, STATE_CACHE_SECONDS)
             partial.delete()
             return Response(status=400, json_body=outcome)
-        except Exception:  # pylint: disable=broad-except  # storage or network: the one guarded call site
-            log.exception("SCORM chunked upload failed for %s", self.scope_ids.usage_id)
+        except BaseException:
             cache.set(key, {"state": RECEIVING}, STATE_CACHE_SECONDS)  # the pieces stay: the last one may be resent
-            return Response(status=503, json_body={"code": "storage_unavailable", "error": self.gettext(
-                "The package could not be stored right now. The previous package still plays; "
-                "please try again in a moment.")})
+            raise
         for name, value in received.fields.items():
             setattr(self, name, value)
         partial.delete()

@@ -12,7 +12,6 @@ import posixpath
 import shutil
 import stat
 import struct
-import tempfile
 import threading
 import time
 import zipfile
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from .errors import Notice, ScormError, gettext_noop
 from .paths import safe_member_path
 from .settings import merged_settings
+from .spool import spool_file
 
 MIB = 1024 * 1024
 MANIFEST_NAME = "imsmanifest.xml"
@@ -222,21 +222,18 @@ def spool_path(path, filename=None, limits=None):
 
 @contextmanager
 def spooled_upload(fileobj, filename, limits):
-    """The upload streamed to a temporary file and hashed on the way; the file is removed on exit.
+    """The upload streamed to a spool file and hashed on the way; the file is removed on exit (or, when the
+    process is killed, by the next sweep of the spool folder).
 
     An upload Django already keeps in a temporary file is hashed in place instead of copied.
     """
     if hasattr(fileobj, "temporary_file_path"):
         yield spool_path(fileobj.temporary_file_path(), filename, limits)
         return
-    with tempfile.NamedTemporaryFile(prefix="scorm-upload-", suffix=".zip", delete=False) as target:
-        path = target.name
-    try:
+    with spool_file("upload-") as path:
         with open(path, "wb") as target:
             sha1, size = _copy_hashing(fileobj, target, limits)
         yield SpooledZip(path=path, sha1=sha1, size=size, filename=filename)
-    finally:
-        os.unlink(path)
 
 
 # ---------------------------------------------------------------------------------------------- checks

@@ -7,8 +7,6 @@ fact, and a warm view costs no storage call at all.
 """
 import hashlib
 import logging
-import os
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from . import compat
 from .errors import Notice, ScormError, gettext_noop
 from .mirror import DEFAULT_CHUNK_SIZE, MirrorError, fetch_zip
 from .package import Limits, check_package, extract_package, spool_path
+from .spool import spool_file
 
 log = logging.getLogger(__name__)
 
@@ -141,8 +140,7 @@ def _rehydrate_locked(tree, course_key, extract_from_zip, cache, chunk_size):
 def _fetch_and_extract(tree, course_key, extract_from_zip, chunk_size):
     if compat.is_library_v2(course_key):
         return failed("library")
-    with tempfile.TemporaryDirectory(prefix="scorm-rehydrate-") as folder:
-        zip_path = os.path.join(folder, f"{tree.sha1}.zip")
+    with spool_file("rehydrate-") as zip_path:
         try:
             fetch_zip(course_key, tree.sha1, zip_path, chunk_size)
             extract_from_zip(zip_path)

@@ -1,9 +1,15 @@
 """Resumable uploads in pieces: order, Content-Range checks, resume, cleanup of stale uploads, permission, and the
 package taken once the last piece arrives (on local storage and on S3)."""
+import errno
+import hashlib
 import json
+import os
 import time
 
 import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from webob import Request
 
 from openedxscorm import chunked_upload
@@ -177,3 +183,121 @@ def test_upload_handlers_are_refused_in_the_lms(settings, block, handler):
     assert response.status_code == 403
     assert response.json["code"] == "authoring_outside_studio"
 
+
+
+class FullDisk(FileSystemStorage):
+    """A media folder that fills up in the middle of a piece: part of it is written, then ENOSPC."""
+
+    full = True
+    delete_fails = False
+
+    def _save(self, name, content):
+        if self.full and name.endswith(".part"):
+            with open(self.path(name), "wb") as handle:
+                handle.write(content.read(1000))
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super()._save(name, content)
+
+    def delete(self, name):
+        if self.delete_fails and name.endswith(".part") and self.exists(name):  # the leftover stays
+            raise OSError(errno.EIO, "Input/output error")
+        return super().delete(name)
+
+
+@pytest.mark.parametrize("delete_fails", [False, True], ids=["leftover-deleted", "leftover-kept"])
+def test_storage_failure_mid_piece_answers_503_and_records_nothing(storage, delete_fails):
+    full_disk = FullDisk(location=storage.location)
+    full_disk.delete_fails = delete_fails
+    block = make_block(UPLOAD_CHUNK_SIZE=CHUNK, STORAGE_FUNC=lambda _block: full_disk)
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data), PACKAGE.name).json["upload_id"]
+    response = send(block, upload_id, data[:CHUNK], 0, len(data))
+    assert response.status_code == 503 and response.json["code"] == "storage_unavailable"
+    assert status(block, upload_id).json["received"] == 0  # the cut-short piece is not counted
+    partial = chunked_upload.PartialUpload(full_disk, "scorm", upload_id)
+    assert full_disk.exists(partial.name_of(f"{0:015d}-{CHUNK - 1:015d}.part")) == delete_fails
+    full_disk.full = full_disk.delete_fails = False  # room again: the upload resumes where the status says
+    assert upload_all(block, data, upload_id).json["state"] == "done"
+    assert block.package_sha1 == hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def test_a_piece_cut_short_in_storage_is_not_counted_and_is_replaced(block):
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    assert send(block, upload_id, data[:CHUNK], 0, len(data)).status_code == 200
+    partial = chunked_upload.PartialUpload(block.package_tree().storage, "scorm", upload_id)
+    name = partial.name_of(f"{CHUNK:015d}-{2 * CHUNK - 1:015d}.part")
+    partial.storage.save(name, ContentFile(data[CHUNK:CHUNK + 520]))  # what a killed worker leaves
+    assert status(block, upload_id).json["received"] == CHUNK
+    assert upload_all(block, data, upload_id, first=CHUNK).json["state"] == "done"
+    assert block.package_sha1 == hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+class LyingSizes(FileSystemStorage):
+    """A storage whose sizes do not tell what it reads back (here: pieces read back one byte short)."""
+
+    def open(self, name, mode="rb"):
+        handle = super().open(name, mode)
+        if name.endswith(".part"):
+            return ContentFile(handle.read()[:-1])
+        return handle
+
+
+def test_joined_length_must_be_the_declared_size_before_any_check(storage):
+    lying = LyingSizes(location=storage.location)
+    block = make_block(UPLOAD_CHUNK_SIZE=CHUNK, STORAGE_FUNC=lambda _block: lying)
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    response = None
+    for offset in range(0, len(data), CHUNK):
+        response = send(block, upload_id, data[offset:offset + CHUNK], offset, len(data))
+    assert response.status_code == 400 and response.json["code"] == "size_mismatch"
+    assert block.package_sha1 == ""
+    assert not os.path.exists(os.path.join(storage.location, "scorm")) or not any(
+        name.endswith(".complete") for name in os.listdir(os.path.join(storage.location, "scorm")))
+
+
+def test_a_piece_waits_for_the_upload_lock_then_is_told_where_to_go_on(block, monkeypatch):
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    assert send(block, upload_id, data[:CHUNK], 0, len(data)).status_code == 200
+    monkeypatch.setattr(chunked_upload, "LOCK_WAIT_SECONDS", 0.2)
+    other = chunked_upload.UploadLock(upload_id)
+    assert other.acquire()  # another worker is storing a piece of this upload
+    response = send(block, upload_id, data[CHUNK:2 * CHUNK], CHUNK, len(data))
+    assert response.status_code == 409 and response.json["code"] == "upload_busy"
+    assert response.json["received"] == CHUNK
+    assert status(block, upload_id).json["received"] == CHUNK
+    other.release()
+    assert send(block, upload_id, data[CHUNK:2 * CHUNK], CHUNK, len(data)).status_code == 200
+
+
+def test_the_last_piece_again_while_the_first_is_prepared_is_answered_503(block, monkeypatch):
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    monkeypatch.setattr(chunked_upload, "LOCK_WAIT_SECONDS", 0.2)
+    lock = chunked_upload.UploadLock(upload_id)
+    assert lock.acquire()
+    cache.set(chunked_upload._state_key(upload_id), {"state": "processing"})  # pylint: disable=protected-access
+    response = send(block, upload_id, data[:CHUNK], 0, len(data))
+    assert response.status_code == 503 and response.json["state"] == "processing"
+
+
+def test_a_lock_is_released_only_by_its_holder():
+    first, second = chunked_upload.UploadLock("a" * 32), chunked_upload.UploadLock("a" * 32)
+    assert first.acquire(wait_seconds=0)
+    assert not second.acquire(wait_seconds=0)
+    second.release()
+    assert not second.acquire(wait_seconds=0)
+    first.release()
+    assert second.acquire(wait_seconds=0)
+    second.release()
+
+
+@pytest.mark.parametrize("header", ["bytes 0-9/" + "9" * 5000, "bytes " + "1" * 5000 + "-2/10",
+                                    "bytes 0-" + "9" * 5000 + "/10"])
+def test_content_range_with_thousands_of_digits_is_a_400(block, header):
+    data = PACKAGE.read_bytes()
+    upload_id = start(block, len(data)).json["upload_id"]
+    response = send(block, upload_id, data[:10], 0, len(data), content_range=header)
+    assert response.status_code == 400 and response.json["code"] == "bad_content_range"

@@ -15,7 +15,8 @@ than --min-age-hours are kept, since a Studio upload extracts its tree before th
 saved.
 
 ``sweep-uploads`` deletes the pieces of Studio uploads left unfinished for longer than PARTIAL_UPLOAD_TIMEOUT
-(or --older-than-hours), under LOCATION/partial-uploads/. A new upload also does it on its way in; the command
+(or --older-than-hours), under LOCATION/partial-uploads/, and this machine's local spool files (zips being
+checked or extracted) of processes that are gone. A new upload also does it on its way in; the command
 covers sites where no one uploads for a while. Dry run unless --apply.
 """
 import os
@@ -33,6 +34,7 @@ from openedxscorm.mirror import asset_path, block_sha1, mirror_zip
 from openedxscorm.package import Limits, spool_path
 from openedxscorm.rehydrate import ensure_tree, forget_failure, package_extractor
 from openedxscorm.settings import django_block_settings
+from openedxscorm.spool import sweep_spool
 from openedxscorm.trees import PackageTree, get_storage
 
 SHA1_FOLDER = re.compile(r"[0-9a-f]{40}")
@@ -215,6 +217,8 @@ class Command(BaseCommand):
             if options["apply"]:
                 partial.delete()
             self.say("DELETED" if options["apply"] else "WOULD DELETE", partial.folder)
+        for path in sweep_spool(apply=options["apply"]):
+            self.say("DELETED" if options["apply"] else "WOULD DELETE", path)
 
 
 EPOCH = datetime.fromtimestamp(0, timezone.utc)
