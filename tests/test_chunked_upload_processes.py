@@ -5,8 +5,6 @@ import json
 import multiprocessing
 import os
 import signal
-import subprocess
-import sys
 import time
 
 from django.core.files.storage import FileSystemStorage
@@ -14,7 +12,7 @@ from webob import Request
 
 from openedxscorm import chunked_upload
 from tests.block_runtime import make_block
-from tests.conftest import REPO_ROOT
+from tests.children import kill_when
 from tests.packages import Sco, write_package
 from tests.rehydrate_load import redis_server
 from tests.upload_workers import send_in_a_worker
@@ -89,23 +87,10 @@ def test_worker_killed_mid_piece_then_the_upload_resumes(tmp_path, settings, sto
     assert send(block, upload_id, data[:MIB], 0, len(data)).status_code == 200
     piece = os.path.join(settings.MEDIA_ROOT, "scorm", "partial-uploads", upload_id,
                          f"{MIB:015d}-{2 * MIB - 1:015d}.part")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(REPO_ROOT),
-           "SCORM_TEST_MEDIA_ROOT": settings.MEDIA_ROOT}
-    child = subprocess.Popen([sys.executable, "-c", SEND_ONE_PIECE, upload_id, str(zip_path), str(MIB),
-                              str(2 * MIB - 1), str(len(data))], cwd=REPO_ROOT, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while not (os.path.exists(piece) and os.path.getsize(piece) > 100 * 1024):
-            assert child.poll() is None, child.stderr.read().decode()
-            assert time.monotonic() < deadline, "the child never started writing its piece"
-            time.sleep(0.01)
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait(timeout=30)
-        child.stdout.close()
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
+    returncode = kill_when(SEND_ONE_PIECE, [upload_id, zip_path, MIB, 2 * MIB - 1, len(data)], settings.MEDIA_ROOT,
+                           lambda: os.path.exists(piece) and os.path.getsize(piece) > 100 * 1024,
+                           "started writing its piece")
+    assert returncode == -signal.SIGKILL
     assert 0 < os.path.getsize(piece) < MIB, "killed mid-piece: a short piece under its full-range name"
     status = block.handle("studio_upload_status", Request.blank("/"), upload_id).json
     assert status["received"] == MIB, "the short piece is not counted"

@@ -3,10 +3,7 @@ uploading at once, the process killed mid-extraction. Nothing half-done is ever 
 import hashlib
 import os
 import signal
-import subprocess
-import sys
 import threading
-import time
 import zipfile
 
 import pytest
@@ -17,7 +14,7 @@ from xblock.field_data import DictFieldData
 from openedxscorm.trees import PackageTree
 from openedxscorm.upload import receive_package
 from tests.block_runtime import make_block
-from tests.conftest import REPO_ROOT
+from tests.children import kill_when
 from tests.packages import fixture_zip
 
 from .helpers import assert_previous_package_plays, snapshot, submit, upload_playing_package
@@ -197,22 +194,9 @@ def count_files(folder):
 def test_process_killed_mid_extraction_then_the_upload_is_retried(tmp_path, settings, storage):
     zip_path = big_zip(tmp_path / "big.zip")
     tree_folder = os.path.join(settings.MEDIA_ROOT, "scorm", sha1_of(zip_path))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(REPO_ROOT),
-           "SCORM_TEST_MEDIA_ROOT": settings.MEDIA_ROOT, "TMPDIR": str(tmp_path)}  # the killed child's spool
-    child = subprocess.Popen([sys.executable, "-c", EXTRACT_IN_A_CHILD, str(zip_path)], cwd=REPO_ROOT, env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while count_files(tree_folder) < 40:
-            assert child.poll() is None, child.stderr.read().decode()
-            assert time.monotonic() < deadline, "the child never started extracting"
-            time.sleep(0.02)
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait(timeout=30)
-        child.stdout.close()
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
+    returncode = kill_when(EXTRACT_IN_A_CHILD, [zip_path], settings.MEDIA_ROOT,
+                           lambda: count_files(tree_folder) >= 40, "started extracting", tmp_dir=tmp_path)
+    assert returncode == -signal.SIGKILL
     written = count_files(tree_folder)
     assert 40 <= written < 402, "killed mid-extraction"
     assert not os.path.exists(tree_folder + ".complete")
