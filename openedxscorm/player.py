@@ -410,9 +410,13 @@ class ScormPlayerMixin(LearnerVersionsMixin, CompletableXBlockMixin):
         named = request.GET.get(SCO_PARAMETER)
         if delivery is None or (named and named != delivery.sco):
             return _refusal("not_delivered", self.gettext(NOT_DELIVERED))
+        return self.answer_commit(delivery, payload, preview=_is_preview(request))
+
+    def answer_commit(self, delivery, payload, preview=False):
+        """The response to a commit of a delivered SCO: stored, ignored (stale seq) or refused with its reason."""
         limits = self.block_settings()
         try:
-            if _is_preview(request):
+            if preview:
                 result = self.check_commit(self.stored_version(delivery.sha1), delivery, payload, limits)
             else:
                 result = self.store_commit(delivery, payload, limits)
