@@ -16,6 +16,8 @@ from workbench import scenarios as workbench_scenarios
 from workbench import views as workbench_views
 from xblock.exceptions import NoSuchUsage
 
+from . import tracking_log
+
 DEFAULT_COURSE_KEY = CourseKey.from_string("course-v1:Workbench+SCORM+dev")
 
 
@@ -49,7 +51,8 @@ class CourseIdManager(workbench_runtime.ScenarioIdManager):
 
 
 class CourseWorkbenchRuntime(workbench_runtime.WorkbenchRuntime):
-    """The workbench runtime whose blocks carry a CourseUsageId, however their id reached it (URL, children)."""
+    """The workbench runtime whose blocks carry a CourseUsageId, however their id reached it (URL, children), and
+    whose published events go to the dev server's tracking log."""
 
     def get_block(self, usage_id, for_parent=None):
         try:
@@ -57,6 +60,11 @@ class CourseWorkbenchRuntime(workbench_runtime.WorkbenchRuntime):
         except InvalidKeyError as error:
             raise NoSuchUsage(repr(usage_id)) from error
         return super().get_block(usage_id, for_parent=for_parent)
+
+    def publish(self, block, event_type, event_data):
+        """Also written to the dev server's tracking log, as the LMS's tracker would pass it on."""
+        super().publish(block, event_type, event_data)
+        tracking_log.append(tracking_log.tracking_event(self, block, event_type, event_data))
 
 
 def id_manager():

@@ -25,7 +25,9 @@ EXCLUDED_XBLOCKS = {
     "view_counter_demo",
 }
 LOGGING["handlers"]["logfile"]["filename"] = os.path.join(VAR_DIR, "workbench.log")  # noqa: F405
-XBLOCK_SETTINGS = {"ScormXBlock": {"LOCATION": "scorm"}}
+# Every tracking event on, answers included: the dev server writes them to <var>/tracking.log (README).
+XBLOCK_SETTINGS = {"ScormXBlock": {"LOCATION": "scorm", "TRACKING_EVENTS": {"interacted": True}}}
+SCORM_TRACKING_LOG = os.path.join(VAR_DIR, "tracking.log")
 DATA_UPLOAD_MAX_MEMORY_SIZE = None
 
 # Course moves in the dev server (README: "Seeing a course move locally"): the devserver app puts a local

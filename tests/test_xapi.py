@@ -107,13 +107,18 @@ class Collector:
         self.statements.extend(self.router.process_event(event))
 
 
-def xapi_pipeline():
+def event_transformer_backend():
     """event-routing-backends' event_transformer backend as its plugin settings and route_events_to_xapi configure
     it (tests/settings.py does what the README says): its whitelist, then the xapi backend's whitelist and
-    XApiProcessor. Synchronous here; the LMS runs the same steps in Celery."""
+    XApiProcessor. Synchronous here; the LMS runs the same steps in Celery. Returns it and its collector."""
     transformer = django_settings.EVENT_TRACKING_BACKENDS["event_transformer"]["OPTIONS"]
     collector = Collector(transformer["backends"]["xapi"]["OPTIONS"])
-    routing = RoutingBackend(backends={"xapi": collector}, processors=processors(transformer))
+    return RoutingBackend(backends={"xapi": collector}, processors=processors(transformer)), collector
+
+
+def xapi_pipeline():
+    """The LMS's tracker with the event_transformer backend."""
+    routing, collector = event_transformer_backend()
     return Tracker(backends={"event_transformer": routing}, context_locator=DefaultContextLocator()), collector
 
 

@@ -39,9 +39,15 @@ def wait_for_http(url, process, timeout=90):
 
 
 @pytest.fixture(scope="session")
-def workbench(tmp_path_factory):
+def workbench_var(tmp_path_factory):
+    """The dev server's var folder (database, media, tracking.log)."""
+    return tmp_path_factory.mktemp("workbench-var")
+
+
+@pytest.fixture(scope="session")
+def workbench(workbench_var):
     """Base URL of a workbench serving this block, with the valid shared packages preloaded as scenarios."""
-    var_dir = tmp_path_factory.mktemp("workbench-var")
+    var_dir = workbench_var
     env = {
         **os.environ,
         "SCORM_DEVSERVER_VAR": str(var_dir),
@@ -75,10 +81,21 @@ def chromium():
 
     executable = shutil.which("chromium") or "/usr/bin/chromium"
     assert Path(executable).exists(), "Debian's chromium package is required: apt-get install chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an asyncio loop marked as running in this thread while the browser lives, and
+    # Django then refuses database calls (SynchronousOnlyOperation); its documented switch lets a test that drives
+    # the browser also read the test database. Only while the browser is open.
+    allow_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if allow_async_unsafe is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = allow_async_unsafe
 
 
 @pytest.fixture
