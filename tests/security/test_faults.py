@@ -1,17 +1,20 @@
 """Faults during an upload: storage failing mid-extraction, the contentstore failing or hanging, two authors
 uploading at once, the process killed mid-extraction. Nothing half-done is ever trusted, and nothing is lost."""
 import hashlib
+import json
 import os
 import signal
 import threading
 import zipfile
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from webob import Request
 from xblock.field_data import DictFieldData
 
-from openedxscorm.trees import PackageTree
+from openedxscorm.trees import IN_TREE_MARKER_NAME, PackageTree
 from openedxscorm.upload import receive_package
 from tests.block_runtime import make_block
 from tests.children import kill_when
@@ -179,10 +182,11 @@ print("extracted")
 """
 
 
-def big_zip(path, members=400, member_size=32 * 1024):
+def big_zip(path, members=400, member_size=32 * 1024, first=()):
+    """A stored (uncompressed) package of many members; `first` are (name, bytes) entries put before all others."""
     from .helpers import build_zip, index_html, manifest_bytes  # pylint: disable=import-outside-toplevel
 
-    entries = [("imsmanifest.xml", manifest_bytes()), ("index.html", index_html())]
+    entries = [*first, ("imsmanifest.xml", manifest_bytes()), ("index.html", index_html())]
     entries += [(f"media/{number:04d}.bin", os.urandom(member_size)) for number in range(members)]
     return build_zip(path, entries, compression=zipfile.ZIP_STORED)
 
@@ -217,3 +221,38 @@ def test_process_killed_while_storing_the_zip_then_the_upload_is_retried(tmp_pat
         receive_package(handle, "big.zip", storage, {"LOCATION": "scorm"})
     with storage.open(tree.zip_name, "rb") as handle:
         assert handle.read() == zip_path.read_bytes()
+
+
+def test_killed_extraction_of_a_package_holding_a_forged_marker(tmp_path, settings, storage):
+    """An extracted tree zipped again holds the marker earlier versions wrote inside the tree. Its extraction is
+    killed after that member is written: after a restart the block still plays its previous package, the half
+    tree is not trusted (the same bytes uploaded again are extracted, not taken as done), and the retry is whole.
+    """
+    field_data = DictFieldData({})
+    block = make_block(field_data=field_data)
+    upload_playing_package(block)
+    before = snapshot(block)
+    forged = json.dumps({"sha1": before["package_sha1"], "files": 402, "bytes": 402 * 32 * 1024}).encode()
+    zip_path = big_zip(tmp_path / "rezipped.zip", first=[(IN_TREE_MARKER_NAME, forged)])
+    tree = PackageTree(storage, "scorm", sha1_of(zip_path))
+    forged_member = storage.path(tree.in_tree_marker_name)
+    returncode = kill_when(EXTRACT_IN_A_CHILD, [zip_path], settings.MEDIA_ROOT,
+                           lambda: os.path.exists(forged_member) and count_files(storage.path(tree.prefix)) >= 40,
+                           "wrote the forged marker", tmp_dir=tmp_path)
+    assert returncode == -signal.SIGKILL
+    assert count_files(storage.path(tree.prefix)) < 403, "killed mid-extraction"
+
+    cache.clear()  # a restart: nothing remembered
+    restarted = make_block(field_data=field_data)
+    assert_previous_package_plays(restarted, before)
+    assert not tree.is_complete()
+    assert restarted.handle("package_status", Request.blank("/")).json["state"] == "ready"  # the previous one
+
+    other_block = make_block(usage_name="other", field_data=DictFieldData({}))
+    response = submit(other_block, zip_path)
+    assert response.status_code == 200, response.text
+    assert other_block.package_sha1 == tree.sha1
+    assert_tree_matches_zip(storage, zip_path)
+    assert tree.check_files().whole and tree.check_files().files == 403
+    assert storage.open(tree.in_tree_marker_name).read() == forged  # stored as any other file, harmless
+    assert_previous_package_plays(make_block(field_data=field_data), before)
