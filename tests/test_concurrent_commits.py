@@ -51,7 +51,7 @@ def play_rounds(post, read_scos, tabs, rounds=ROUNDS):
             thread.join(timeout=60)
         scos = read_scos()
         highest = {}
-        for (page, sco, element, label), (seq, (status, body)) in zip(tabs, answers, strict=True):
+        for (_page, sco, element, label), (seq, (status, body)) in zip(tabs, answers, strict=True):
             assert status == 200, (number, label, status, body)
             counts[body["result"]] += 1
             stored = scos[sco]
@@ -165,9 +165,9 @@ class Browser:
         return launch["commitUrl"]
 
     def post(self, url, seq, changes):
-        request = urllib.request.Request(self.base_url + url, data=json.dumps({"seq": seq, "changes": changes}).encode(),
-                                         method="POST", headers={"Content-Type": "application/json",
-                                                                 "X-CSRFToken": self.csrf})
+        body = json.dumps({"seq": seq, "changes": changes}).encode()
+        request = urllib.request.Request(self.base_url + url, data=body, method="POST", headers={
+            "Content-Type": "application/json", "X-CSRFToken": self.csrf})
         try:
             with self.opener.open(request, timeout=60) as response:
                 return response.status, json.loads(response.read())
