@@ -55,14 +55,15 @@ STATUS_ELEMENTS = {
 # lesson_score is 0..1; 1.2 keeps it as score.raw out of 100, 2004 as score.scaled.
 SCORE_ELEMENTS = {SCORM12: ("cmi.core.score.raw", 100), SCORM2004: ("cmi.score.scaled", 1)}
 UNSET_STATUSES = ("", "not attempted", "unknown")
-# The completions 19.x wrote in lesson_status.
-LEGACY_LESSON_STATUSES = ("completed", "incomplete", "not attempted")
 # What the learner state of a converted learner says was published: only this mark, until the learner's first commit
 # publishes everything (LegacyFieldsMixin.publish_outcome).
 CONVERTED_MARK = "converted_from_openedx_scorm_xblock"
 CONVERTED_PUBLISHED = {CONVERTED_MARK: True}
-NATURAL_PART = re.compile(r"(\d+)")
+NATURAL_PART = re.compile(r"([0-9]+)")
 SHA1 = re.compile(r"[0-9a-f]{40}")
+# Numbers openedx-scorm-xblock may have stored as JSON numbers: beyond these they are no SCORM value.
+LEGACY_NUMBER_LIMIT = 10 ** 15
+LEGACY_SCORE = re.compile(r"-?[0-9]{1,15}(\.[0-9]+)?(e-?[0-9]{1,3})?")
 
 
 def _(text):
@@ -134,21 +135,12 @@ class LegacyFieldsMixin:
         return Manifest.from_dict(data) if data else None
 
     def publish_outcome(self, before, after, published=None):
-        """After each stored commit of the package the block plays.
-
-        A converted learner's first commit publishes the grade and the completion whatever the converted state
-        held: 19.x told the platform less than its fields say (a 2004 learner passed but incomplete was never sent
-        a completion), so nothing counts as published yet. On a block 19.x uploaded, 19.x's learner fields are
-        written too (for one release), so that a rollback to 19.x resumes the learner where they are."""
+        """A converted learner's first commit in the package publishes the grade and the completion whatever the
+        converted state held: 19.x told the platform less than its fields say (a 2004 learner passed but
+        incomplete was never sent a completion), so nothing counts as published yet."""
         if (published or {}).get(CONVERTED_MARK):
             published = {}
-        published = super().publish_outcome(before, after, published)
-        first = after.scos.get(self.first_sco_id(self.launch_items()))
-        standard = self.runtime_standard()
-        if self.package_meta and first and standard is not None:
-            for name, value in legacy_learner_values(standard, first["state"], first["derived"]).items():
-                setattr(self, name, value)
-        return published
+        return super().publish_outcome(before, after, published)
 
     def runtime_standard(self):
         """Our version names first, then openedx-scorm-xblock's (SCORM_12, SCORM_2004)."""
@@ -392,30 +384,33 @@ def _has_legacy_state(block):
     return any(block.fields[name].is_set_on(block) for name in ("scorm_data", "lesson_status", "lesson_score"))
 
 
-def legacy_learner_values(standard, state, derived):
-    """openedx-scorm-xblock's learner fields for our state of the first SCO, as 19.x would have stored them had the
-    learner played there: the SCO's elements, its completion in lesson_status, its success, its score 0..1.
-    lesson_status is left out while the completion is unknown (19.x kept the last one it had)."""
-    values = {
-        "scorm_data": dict((state or {}).get("data", {})),
-        "success_status": derived.get("success") if derived.get("success") in ("passed", "failed") else "unknown",
-        "lesson_score": derived.get("score") or 0,
-    }
-    if derived.get("completion") in LEGACY_LESSON_STATUSES:
-        values["lesson_status"] = derived["completion"]
-    return values
-
-
 def _natural(name):
     """cmi.interactions.10 after cmi.interactions.9: collection entries must be added in index order."""
-    return [int(part) if part.isdigit() else part for part in NATURAL_PART.split(name)]
+    return [(0, len(part), part) if NATURAL_PART.fullmatch(part) else (1, 0, part) for part in NATURAL_PART.split(name)]
+
+
+def _legacy_text(value):
+    """A stored scorm_data value as text, or None for what no SCORM element holds (nested data, huge numbers)."""
+    if isinstance(value, str):
+        return value
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and -LEGACY_NUMBER_LIMIT < value < LEGACY_NUMBER_LIMIT:  # NaN compares False
+        return str(value)
+    return None
+
+
+def _legacy_score(value):
+    """lesson_score (0..1) as a float, 0 for anything that is not a number within bounds."""
+    text = _legacy_text(value)
+    return float(text) if text is not None and LEGACY_SCORE.fullmatch(text) else 0
 
 
 def legacy_changes(standard, fields):
     """openedx-scorm-xblock's learner fields as commit changes: its scorm_data, completed with the statuses and
     the score it kept in fields of their own when scorm_data lacks them."""
-    data = {str(name): str(value) for name, value in (fields.get("scorm_data") or {}).items()
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool)}
+    scorm_data = fields.get("scorm_data")
+    data = {name: _legacy_text(value) for name, value in (scorm_data if isinstance(scorm_data, dict) else {}).items()
+            if isinstance(name, str) and _legacy_text(value) is not None}
     for field_name, element in STATUS_ELEMENTS[standard].items():
         value = fields.get(field_name)
         if element not in data and value not in UNSET_STATUSES and value is not None:
@@ -423,7 +418,7 @@ def legacy_changes(standard, fields):
     if standard == SCORM12 and fields.get("success_status") in ("passed", "failed"):
         data.setdefault("cmi.core.lesson_status", fields["success_status"])
     score_element, scale = SCORE_ELEMENTS[standard]
-    score = fields.get("lesson_score") or 0
+    score = _legacy_score(fields.get("lesson_score"))
     if score and score_element not in data and not any(name.startswith(score_element.rsplit(".", 1)[0] + ".raw")
                                                        for name in data):
         data[score_element] = format(round(float(score) * scale, 7), "g")

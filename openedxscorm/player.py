@@ -24,7 +24,15 @@ from .navigation import engine
 from .navigation.progress import learner_progress
 from .navigation.requests import parse_request
 from .navigation.toc import toc_entries
-from .runtime import CommitRejected, CommitResult, apply_commit, finish_session, initial_values, start_session
+from .runtime import (
+    CommitRejected,
+    CommitResult,
+    apply_commit,
+    finish_session,
+    initial_values,
+    load_state,
+    start_session,
+)
 from .sequencing import NavigationResult, resolve_request, unsupported_elements
 from .sequencing.navigation import NAVIGATION_REFUSALS, choosable, delivery_refusal
 from .sequencing.notices import SequencingNotice
@@ -230,11 +238,11 @@ class ScormPlayerMixin(LearnerVersionsMixin, CompletableXBlockMixin):
         """The SCO's state once the session of this delivery is open: the first POST of a delivery (Initialize, or
         a commit that overtook it) ends the sessions other SCOs left open and starts this one; later POSTs of the
         same page, or of an older page of the same SCO, continue it."""
-        state = writer.state.sco(delivery.sco)
+        state = load_state(delivery.standard, writer.state.sco(delivery.sco))
         if delivery.nonce in state.get("deliveries", ()):
             return state
         for identifier, other in list(writer.state.scos.items()):
-            if identifier != delivery.sco and other.get("session"):
+            if identifier != delivery.sco and load_state(delivery.standard, other)["session"]:
                 writer.put_sco(identifier, finish_session(delivery.standard, other, now=now))
         state = start_session(delivery.standard, state, now=now)
         state["deliveries"] = [*state.get("deliveries", ())[-(REMEMBERED_DELIVERIES - 1):], delivery.nonce]
@@ -513,8 +521,7 @@ class ScormPlayerMixin(LearnerVersionsMixin, CompletableXBlockMixin):
             "current": current, "package_sha1": version.sha1,
             "scos": {identifier: {"status": entry["status"], "completion": entry["derived"]["completion"],
                                   "success": entry["derived"]["success"], "score": entry["derived"]["score"],
-                                  "sessions": entry["state"].get("sessions", 0), "data": entry["data"],
-                                  "seq": entry["state"].get("seq", 0)}
+                                  "sessions": entry["state"].get("sessions", 0), "data": entry["data"]}
                      for identifier, entry in progress.scos.items()},
         })
 

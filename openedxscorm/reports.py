@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from . import legacy
-from .runtime import SCORM12, derive
+from .runtime import SCORM12, derive, load_state
 
 # Where a standard keeps its collections: element prefix, leaves shown for each entry.
 INTERACTION_LEAVES = {
@@ -22,7 +22,7 @@ OBJECTIVE_LEAVES = {
              "description"),
 }
 SUSPEND_DATA = {SCORM12: "cmi.suspend_data", "2004": "cmi.suspend_data"}
-INDEX = re.compile(r"^cmi\.(interactions|objectives)\.(\d+)\.(.+)$")
+INDEX = re.compile(r"cmi\.(interactions|objectives)\.([0-9]+)\.(.+)")
 
 RESULT_COLUMNS = ("username", "email", "sco", "sco_title", "attempt", "completion", "success", "score",
                   "total_time_seconds", "sessions", "last_access", "suspend_data_size", "interactions", "objectives",
@@ -41,19 +41,26 @@ class StoredSco:
     title: str = ""
 
 
+def _mapping(value):
+    """A stored dict, or an empty one in place of anything else the storage holds."""
+    return value if isinstance(value, dict) else {}
+
+
 def block_states(user_state, standard):
     """(scorm_state, sco_states) of a learner's stored user_state, openedx-scorm-xblock's converted."""
-    scorm_state = user_state.get("scorm_state") or {}
+    user_state = _mapping(user_state)
+    scorm_state = _mapping(user_state.get("scorm_state"))
     if not scorm_state and any(name in user_state for name in ("scorm_data", "lesson_status", "lesson_score")):
         scorm_state = legacy.state_from_legacy(standard, user_state)
-    return scorm_state, user_state.get("sco_states") or {}
+    return scorm_state, _mapping(user_state.get("sco_states"))
 
 
 def sco_states_of(user_state, standard, first):
     """{identifier: state} of a learner's stored state: the learner state tables' per-SCO states (`scos`), else
     block fields of earlier releases or of openedx-scorm-xblock (the first SCO's in scorm_state)."""
+    user_state = _mapping(user_state)
     if "scos" in user_state:
-        return user_state["scos"] or {}
+        return _mapping(user_state["scos"])
     scorm_state, sco_states = block_states(user_state, standard)
     return {**sco_states, first: scorm_state}
 
@@ -62,7 +69,7 @@ def entries(data, collection):
     """{index: {leaf: value}} of cmi.interactions or cmi.objectives, in index order."""
     found = {}
     for name, value in data.items():
-        match = INDEX.match(name)
+        match = INDEX.fullmatch(name)
         if match and match.group(1) == collection:
             found.setdefault(int(match.group(2)), {})[match.group(3)] = value
     return dict(sorted(found.items()))
@@ -77,15 +84,16 @@ def sco_results(standard, items, user_state, derive_settings=None):
     states = sco_states_of(user_state, standard, items[0].identifier if items else "")
     rows = []
     for item in items:
-        state = states.get(item.identifier) or {}
-        data = state.get("data", {})
+        stored = states.get(item.identifier)
+        state = load_state(standard, stored)
+        data = state["data"]
         derived = derive(standard, state, **(derive_settings or {}).get(item.identifier, {}))
         interactions, objectives = entries(data, "interactions"), entries(data, "objectives")
         rows.append({
-            "sco": item.identifier, "sco_title": item.title, "attempt": state.get("attempt", 1) if state else 0,
+            "sco": item.identifier, "sco_title": item.title, "attempt": state["attempt"] if stored else 0,
             "completion": derived["completion"], "success": derived["success"], "score": derived["score"],
-            "total_time_seconds": state.get("all_time", state.get("total_time", 0)) / 100,
-            "sessions": state.get("sessions", 0), "suspend_data_size": len(data.get(SUSPEND_DATA[standard], "")),
+            "total_time_seconds": max(state["all_time"], state["total_time"]) / 100,
+            "sessions": state["sessions"], "suspend_data_size": len(data.get(SUSPEND_DATA[standard], "")),
             "interactions": len(interactions), "objectives": len(objectives),
             "interaction_list": [{"index": index, **entry} for index, entry in interactions.items()],
             "objective_list": [{"index": index, **entry} for index, entry in objectives.items()],

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from .. import rollup, scoring
 from ..launch_settings import launch_settings
-from ..runtime import derive
+from ..runtime import derive, load_state
 from ..sequencing import build_tree, evaluate
 from ..sequencing.tree import defines_sequencing
 from .states import attempted, leaf_status
@@ -21,7 +21,8 @@ class Progress:
 
 
 def sco_progress(standard, item, state, *, completion_on, credit=True):
-    """One SCO's derived values, outcome and TOC status."""
+    """One SCO's derived values, outcome and TOC status; the stored state read defensively ({} if none)."""
+    state = load_state(standard, state) if state else {}
     settings = launch_settings(standard, item)
     derived = derive(standard, state, mastery_score=settings.get("mastery_score"),
                      scaled_passing_score=settings.get("scaled_passing_score"),

@@ -4,14 +4,15 @@ The server never trusts the browser: a commit is replayed change by change on a 
 state, and either every change is accepted or the stored state is left exactly as it was.
 """
 from dataclasses import dataclass
-from functools import lru_cache
 
 from openedxscorm.settings import DEFAULTS
 
 from . import scorm12, scorm2004
 from .elements import KEYWORD, READ_ONLY
 from .errors import CommitRejected
-from .state import state_size, working_copy
+from .loading import loaded
+from .names import resolve
+from .state import state_size
 from .valuetypes import CHECKS, is_text
 from .vocab import MAX_SAFE_INTEGER, SCORM12, SCORM2004
 
@@ -43,57 +44,6 @@ def standard_of(name):
         return STANDARDS[name]
     except KeyError:
         raise ValueError(f"unknown SCORM standard {name!r}; expected one of {sorted(STANDARDS)}") from None
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """An element name matched to its table row: `pattern` has `n` where `indices` were."""
-
-    name: str
-    pattern: str
-    indices: tuple
-
-    @lru_cache(maxsize=8192)  # noqa: B019 - few distinct (name, standard) pairs, both immutable
-    def levels(self, standard):
-        """(collection pattern, concrete prefix, index) for each collection on the way to the leaf."""
-        segments, pattern_segments = self.name.split("."), self.pattern.split(".")
-        indices = iter(self.indices)
-        found = []
-        for position, segment in enumerate(pattern_segments):
-            if segment == "n":
-                index = next(indices)
-                collection = ".".join(pattern_segments[:position])
-                if collection in standard.collections:
-                    found.append((collection, ".".join(segments[:position]), index))
-        return tuple(found)
-
-
-# An index beyond JavaScript's safe integers: no collection ever reaches it, so it is always an index gap.
-BEYOND_SAFE_INDEX = MAX_SAFE_INTEGER + 1
-
-
-def _index(segment):
-    """A collection index from its ASCII digits, read without converting thousands of digits."""
-    if len(segment) > len(str(MAX_SAFE_INTEGER)):
-        return BEYOND_SAFE_INDEX
-    return min(int(segment), BEYOND_SAFE_INDEX)
-
-
-def _is_index(segment):
-    return segment.isascii() and segment.isdigit()
-
-
-@lru_cache(maxsize=8192)
-def resolve(name):
-    """The element's table pattern, or None when a segment is malformed (an index with a leading zero,
-    or a literal `n`, which only the tables may use)."""
-    segments = name.split(".")
-    pattern = []
-    for segment in segments:
-        if segment == "n" or (_is_index(segment) and len(segment) > 1 and segment.startswith("0")):
-            return None
-        pattern.append("n" if _is_index(segment) else segment)
-    return Resolved(name, ".".join(pattern), tuple(_index(s) for s in segments if _is_index(s)))
 
 
 class Draft:
@@ -209,6 +159,11 @@ def validate_set(standard, state, element, value, *, limits=None):
     _check(standard, Draft(standard, (state or {}).get("data", {})), element, value, _limits(limits))
 
 
+def load_state(standard, state):
+    """A stored state read defensively (runtime/loading.py): anything breaking the rules replaced or dropped."""
+    return loaded(standard_of(standard), state)
+
+
 @dataclass(frozen=True)
 class CommitResult:
     """The state after a commit, and whether it was applied (False: a stale or repeated sequence number)."""
@@ -224,13 +179,13 @@ def apply_commit(standard, stored_state, changes, *, seq, limits=None, now=None)
     limits = _limits(limits)
     if isinstance(seq, bool) or not isinstance(seq, int) or abs(seq) > MAX_SAFE_INTEGER:
         _refuse(spec, "bad_commit", "seq")
-    if seq <= (stored_state or {}).get("seq", 0):
+    state = loaded(spec, stored_state)
+    if seq <= state["seq"]:
         return CommitResult(stored_state, False)
     if not isinstance(changes, (list, tuple)) or not all(
             isinstance(change, (list, tuple)) and len(change) == 2 for change in changes):
         _refuse(spec, "bad_commit", "changes")
     limit = limits["MAX_STATE_SIZE"]
-    state = working_copy(stored_state)
     draft = Draft(spec, state["data"])
     received = 0
     for name, value in changes:

@@ -2,12 +2,14 @@
 
 SCORM 1.2: lesson_status from the package; when it says neither passed nor failed, the mastery score
 decides from score.raw (credit only). SCORM 2004 (4th edition rules, as the browser API reports them to the
-SCO): a scaled_passing_score and score.scaled decide success; a completion_threshold and progress_measure
-decide completion; otherwise the package's own statuses count.
+SCO): a scaled_passing_score decides success from score.scaled, "unknown" without one; a
+completion_threshold decides completion from progress_measure, "unknown" without one; otherwise the
+package's own statuses count.
 """
 from decimal import Decimal, InvalidOperation
 
 from .datamodel import standard_of
+from .loading import loaded
 from .vocab import SCORM12, SCORM2004
 
 SCORM12_COMPLETION_OF_STATUS = {
@@ -51,6 +53,10 @@ def _at_least(value, threshold):
     return "passed" if value >= threshold else "failed"
 
 
+def _completed_at_least(value, threshold):
+    return "completed" if value >= threshold else "incomplete"
+
+
 def _derive_scorm12(data, *, mastery_score, credit, **_ignored):
     status = data.get("cmi.core.lesson_status", "not attempted")
     success = SCORM12_SUCCESS_OF_STATUS.get(status, "unknown")
@@ -65,15 +71,20 @@ def _derive_scorm12(data, *, mastery_score, credit, **_ignored):
     }
 
 
+def _measured_status(value, threshold, stored, compare):
+    """SCORM 2004 (RTE 4.2.4, 4.2.22): once a threshold is defined, the status follows the measure alone, and is
+    "unknown" without a measure; otherwise the status the SCO stored counts."""
+    if threshold is None:
+        return stored
+    return compare(value, threshold) if value is not None else "unknown"
+
+
 def _derive_scorm2004(data, *, scaled_passing_score, completion_threshold, **_ignored):
-    completion = data.get("cmi.completion_status", "unknown")
-    progress, threshold = _number(data.get("cmi.progress_measure")), _number(completion_threshold)
-    if progress is not None and threshold is not None:
-        completion = "completed" if progress >= threshold else "incomplete"
-    success = data.get("cmi.success_status", "unknown")
-    scaled, passing = _number(data.get("cmi.score.scaled")), _number(scaled_passing_score)
-    if scaled is not None and passing is not None:
-        success = _at_least(scaled, passing)
+    progress, scaled = _number(data.get("cmi.progress_measure")), _number(data.get("cmi.score.scaled"))
+    completion = _measured_status(progress, _number(completion_threshold),
+                                  data.get("cmi.completion_status", "unknown"), _completed_at_least)
+    success = _measured_status(scaled, _number(scaled_passing_score), data.get("cmi.success_status", "unknown"),
+                               _at_least)
     return {
         "completion": completion,
         "success": success,
@@ -90,11 +101,11 @@ def derive(standard, state, *, mastery_score=None, scaled_passing_score=None, co
     """{completion, success, score (0..1 or None), progress (2004 progress_measure or None),
     total_time (seconds of the attempt), attempt}."""
     spec = standard_of(standard)
-    state = state or {}
+    state = loaded(spec, state)
     result = DERIVERS[spec.name](
-        state.get("data", {}), mastery_score=mastery_score, credit=credit,
+        state["data"], mastery_score=mastery_score, credit=credit,
         scaled_passing_score=scaled_passing_score, completion_threshold=completion_threshold,
     )
-    result["total_time"] = state.get("total_time", 0) / 100
-    result["attempt"] = state.get("attempt", 1)
+    result["total_time"] = state["total_time"] / 100
+    result["attempt"] = state["attempt"]
     return result

@@ -1,6 +1,6 @@
 """The values the browser API starts with: what the LMS provides at launch, then what the learner stored."""
 from .datamodel import standard_of
-from .state import working_copy
+from .loading import loaded
 from .timespan import FORMATTERS
 from .vocab import SCORM12, SCORM2004
 
@@ -23,7 +23,7 @@ def initial_values(standard, state, *, learner_id, learner_name, credit=True, mo
     """element -> value to seed the browser API with. Session-only elements (exit, session_time) are left
     out; stored collections (interactions, objectives) are included so their _count continues."""
     spec = standard_of(standard)
-    state = working_copy(state)
+    state = loaded(spec, state)
     session_only = {name for name, element in spec.elements.items() if element.session}
     values = dict(INITIAL_STATUS[spec.name])
     values.update((name, value) for name, value in state["data"].items() if name not in session_only)

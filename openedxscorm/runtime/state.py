@@ -12,7 +12,6 @@
     last_exit   exit value of the last finished session
     session     the open session: started_at, last_commit_at (seconds, caller's clock), commits; else None
 """
-import copy
 import json
 
 from .vocab import DEFAULT_ENTRY
@@ -25,11 +24,6 @@ def blank_state():
         "version": STATE_VERSION, "data": {}, "seq": 0, "entry": DEFAULT_ENTRY, "total_time": 0, "all_time": 0,
         "attempt": 1, "attempt_ended": False, "sessions": 0, "last_exit": None, "session": None,
     }
-
-
-def working_copy(state):
-    """A deep copy to change, completed with the keys of a blank state; the caller's dict stays untouched."""
-    return {**blank_state(), **copy.deepcopy(state or {})}
 
 
 def state_size(state):

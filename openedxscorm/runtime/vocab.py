@@ -92,5 +92,12 @@ MAX_FRACTION_DIGITS = 18
 MAX_SAFE_INTEGER = 2 ** 53 - 1
 
 # --- What the next launch is, from the exit of the last session ------------------------------------
-ENTRY_AFTER_EXIT = {"suspend": "resume"}
+# The first launch is ab-initio; a session that suspends is resumed. After any other exit, SCORM 1.2 gives ""
+# (the data carries over, RTE 3.4.4 cmi.core.entry); SCORM 2004 starts a new attempt, ab-initio again.
 DEFAULT_ENTRY = "ab-initio"
+ENTRY_VALUES = ("ab-initio", "resume", "")
+ENTRY_AFTER_EXIT = {
+    SCORM12: {"suspend": "resume"},
+    SCORM2004: {"suspend": "resume"},
+}
+ENTRY_AFTER_OTHER_EXIT = {SCORM12: "", SCORM2004: DEFAULT_ENTRY}

@@ -46,13 +46,18 @@ SCORM2004_CASES = [
      "failed", 0.5),
     ({"cmi.success_status": "failed", "cmi.score.scaled": "0.6"}, {"scaled_passing_score": "0.6"}, "unknown",
      "passed", 0.6),
-    ({"cmi.success_status": "passed"}, {"scaled_passing_score": 0.6}, "unknown", "passed", None),
+    # ... and makes it unknown without score.scaled (RTE 4.2.22), as the browser API reads it
+    ({"cmi.success_status": "passed"}, {"scaled_passing_score": 0.6}, "unknown", "unknown", None),
+    ({"cmi.success_status": "failed", "cmi.score.raw": "90"}, {"scaled_passing_score": "0.5"}, "unknown", "unknown",
+     0.9),
     # completion_threshold overrides completion_status when progress_measure is known
     ({"cmi.completion_status": "incomplete", "cmi.progress_measure": "0.8"}, {"completion_threshold": 0.75},
      "completed", "unknown", None),
     ({"cmi.completion_status": "completed", "cmi.progress_measure": "0.5"}, {"completion_threshold": 0.75},
      "incomplete", "unknown", None),
-    ({"cmi.completion_status": "completed"}, {"completion_threshold": 0.75}, "completed", "unknown", None),
+    # ... and makes it unknown without progress_measure (RTE 4.2.4), as the browser API reads it
+    ({"cmi.completion_status": "completed"}, {"completion_threshold": 0.75}, "unknown", "unknown", None),
+    ({"cmi.completion_status": "incomplete"}, {"completion_threshold": "0"}, "unknown", "unknown", None),
     ({"cmi.completion_status": "incomplete", "cmi.progress_measure": "0.9"}, {}, "incomplete", "unknown", None),
 ]
 

@@ -18,7 +18,27 @@ def test_scorm12_total_time_adds_last_session_time_once():
     again = finish_session("1.2", _commit("1.2", start_session("1.2", finished), 3,
                                           ("cmi.core.session_time", "00:00:10")))
     assert again["total_time"] == 16050
-    assert again["entry"] == "ab-initio"
+    assert again["entry"] == ""  # 1.2 after a normal exit: neither a first launch nor a resume
+
+
+def test_scorm12_entry_is_ab_initio_first_then_resume_after_suspend_then_empty_after_a_normal_exit():
+    first = start_session("1.2", None, now=0.0)
+    assert first["entry"] == "ab-initio"
+    entries = []
+    state = first
+    for seq, exit_value in enumerate(["suspend", "", "logout", "suspend", "time-out"], start=1):
+        state = finish_session("1.2", _commit("1.2", state, seq, ("cmi.core.exit", exit_value),
+                                              ("cmi.core.lesson_location", f"p{seq}")))
+        entries.append(state["entry"])
+        state = start_session("1.2", state)
+        assert state["data"]["cmi.core.lesson_location"] == f"p{seq}"  # 1.2 keeps its data whatever the exit
+    assert entries == ["resume", "", "", "resume", ""]
+
+
+def test_scorm2004_entry_after_a_normal_exit_is_a_new_attempt_ab_initio():
+    state = _commit("2004", start_session("2004", None), 1, ("cmi.exit", "normal"), ("cmi.location", "p"))
+    state = start_session("2004", finish_session("2004", state))
+    assert (state["entry"], state["attempt"], state["data"]) == ("ab-initio", 2, {})
 
 
 def test_server_measures_session_without_session_time():
@@ -71,7 +91,7 @@ def test_scorm12_keeps_its_data_without_suspend():
     state = _commit("1.2", start_session("1.2", None), 1, ("cmi.suspend_data", "s"),
                     ("cmi.core.lesson_status", "completed"), ("cmi.core.exit", ""))
     relaunched = start_session("1.2", finish_session("1.2", state))
-    assert relaunched["entry"] == "ab-initio"
+    assert relaunched["entry"] == ""
     assert relaunched["data"] == {"cmi.suspend_data": "s", "cmi.core.lesson_status": "completed"}
     assert relaunched["attempt"] == 1
 
