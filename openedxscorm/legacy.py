@@ -190,10 +190,10 @@ def rollback_package_fields(block, fields):
     names our ``<LOCATION>/<sha1>``, which every Django storage normalises (FileSystemStorage and S3Storage both
     resolve the ".." of a name, and a browser that of a storage URL). Its version names are written too: 19.x
     offers the SCORM 2004 API to anything not named "SCORM_12". Nothing for a block 19.x never uploaded."""
-    if not getattr(block, "package_meta", None) or not fields.get("package_sha1"):
+    if not getattr(block, "package_meta", None) or not fields.get("package_sha1") or \
+            not fields.get("package_manifest"):
         return {}
-    manifest = Manifest.from_dict(fields.get("package_manifest") or {})
-    items = manifest.launchable_items()
+    items = Manifest.from_dict(fields["package_manifest"]).launchable_items()
     standard = standard_of_version(fields.get("scorm_version"))
     if not items or standard is None:
         return {}

@@ -198,3 +198,80 @@ def test_legacy_version_names_are_understood(storage):  # noqa: ARG001
     for version, standard in (("SCORM_12", SCORM12), ("SCORM_2004", SCORM2004), ("1.2", SCORM12), ("", None)):
         block.scorm_version = version
         assert block.runtime_standard() == standard
+
+
+# -- export, sweep and rollback on hand-built 19.x shapes (tests/upstream checks them against the real wheel) --
+
+def test_export_rebuilds_the_same_zip_from_a_tree_and_prefers_a_kept_zip(storage):
+    block = legacy_block(storage)
+    node, export_fs = etree.Element("scorm"), MemoryFS()
+    block.runtime.export_fs = export_fs
+    block.add_xml_to_node(node)
+    bundled = export_fs.readbytes(node.get("package_file"))
+    assert members(io.BytesIO(bundled)) == members()
+    again = MemoryFS()
+    block.runtime.export_fs = again
+    block.add_xml_to_node(etree.Element("scorm"))
+    assert again.readbytes(node.get("package_file")) == bundled
+
+    storage.save(f"scorm/{package_meta()['sha1']}.zip", ContentFile(PACKAGE.read_bytes()))
+    kept = MemoryFS()
+    block.runtime.export_fs = kept
+    block.add_xml_to_node(etree.Element("scorm"))
+    assert kept.readbytes(node.get("package_file")) == PACKAGE.read_bytes()
+
+
+def test_export_without_export_fs_or_tree_writes_nothing(storage):
+    block = legacy_block(storage)
+    node = etree.Element("scorm")
+    block.runtime.export_fs = None
+    block.add_xml_to_node(node)
+    assert node.get("package_file") is None
+
+
+def test_folders_of_the_19x_layout_are_told_from_ours(storage):
+    block = legacy_block(storage)
+    bucket = hashlib.sha1(str(block.scope_ids.usage_id).encode()).hexdigest()
+    assert legacy.is_legacy_bucket(storage, f"scorm/{bucket}")
+    assert not legacy.is_legacy_bucket(storage, f"scorm/{bucket}/{package_meta()['sha1']}")
+    assert not legacy.is_legacy_bucket(storage, "scorm/nowhere")
+    other = "1" * 40  # a renamed block's folder holding the same package
+    for name, data in members().items():
+        storage.save(f"scorm/{other}/{package_meta()['sha1']}/{name}", ContentFile(data))
+    storage.save(f"scorm/{'2' * 40}/unrelated.txt", ContentFile(b"x"))
+    assert legacy.buckets_in_use(storage, "scorm", [block]) == {bucket, other}
+    assert legacy.buckets_in_use(storage, "scorm", [make_block(usage_name="plain")]) == set()
+
+
+def test_rollback_fields_only_for_blocks_19x_uploaded():
+    fields = {"package_sha1": "a" * 40, "package_filename": "v2.zip", "package_size": 12, "scorm_version": "2004-4th",
+              "package_uploaded_at": "2026-01-02T03:04:05.678000+00:00",
+              "package_manifest": ScormXBlock.fields["package_manifest"].default}
+    assert legacy.rollback_package_fields(make_block(), fields) == {}
+    block = make_block()
+    block.package_meta = package_meta()
+    assert legacy.rollback_package_fields(block, fields) == {}  # no manifest: nothing to point 19.x at
+
+
+def test_19x_learner_fields_follow_our_state():
+    passed = legacy.legacy_learner_values(SCORM2004, {"data": {"cmi.location": "q4"}},
+                                          {"completion": "incomplete", "success": "passed", "score": 0.9})
+    assert passed == {"scorm_data": {"cmi.location": "q4"}, "lesson_status": "incomplete",
+                      "success_status": "passed", "lesson_score": 0.9}
+    failed = legacy.legacy_learner_values(SCORM12, {}, {"completion": "unknown", "success": "failed", "score": None})
+    assert failed == {"scorm_data": {}, "success_status": "failed", "lesson_score": 0}  # 19.x kept lesson_status
+
+
+def post_json(block, handler, body):
+    return block.handle(handler, Request.blank("/", method="POST", body=body, content_type="application/json"))
+
+
+def test_19x_handlers_refuse_what_is_not_json_and_ignore_unknown_elements(storage):
+    block = legacy_block(storage)
+    assert post_json(block, "scorm_set_values", b"{not json").status_code == 400
+    assert post_json(block, "scorm_set_values", b'{"name": "x"}').json == []
+    assert post_json(block, "scorm_get_value", b'{"name": "cmi.nothing"}').json == {"value": ""}
+    assert post_json(block, "scorm_get_value", b'{"name": "cmi.mode", "url": "/preview/x"}').json == {
+        "value": "review"}
+    answers = post_json(block, "scorm_set_values", b'[{"name": "cmi.core.lesson_location", "value": true}, 7]').json
+    assert [answer["code"] for answer in answers] == ["bad_value", "bad_value"]

@@ -62,8 +62,13 @@ class MotoServer:
 @pytest.fixture(scope="session")
 def moto_server(tmp_path_factory):
     """moto_server on a free port of 127.0.0.1 for the whole session; stopped afterwards."""
+    yield from running_moto_server(tmp_path_factory.mktemp("moto"))
+
+
+def running_moto_server(log_dir):
+    """Start moto_server on a free port of 127.0.0.1, yield it once it answers, stop it when resumed."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("moto") / "server.log"
+    log_path = log_dir / "server.log"
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(_moto_server_command(port), stdout=log_file,  # pylint: disable=consider-using-with
                                    stderr=subprocess.STDOUT)

@@ -116,6 +116,6 @@ def backend(request, settings):
 @pytest.fixture(scope="session")
 def upstream_moto(tmp_path_factory):
     """tests/s3's moto server, started for this suite."""
-    from tests.s3 import conftest as s3_conftest  # pylint: disable=import-outside-toplevel
+    from tests.s3.conftest import running_moto_server  # pylint: disable=import-outside-toplevel
 
-    yield from s3_conftest.moto_server.__wrapped__(tmp_path_factory)
+    yield from running_moto_server(tmp_path_factory.mktemp("moto19"))
