@@ -119,3 +119,11 @@ def test_events_the_block_does_not_route_have_no_transformer(learner):  # noqa: 
 ])
 def test_responses_in_xapi_format(version, kind, text, expected):
     assert xapi_response(version, kind, text) == expected
+
+
+@pytest.mark.django_db
+def test_an_interaction_without_correct_responses_has_no_pattern(learner):  # noqa: ARG001
+    found = statement("interacted", interacted("cmi.interactions.0.student_response", "free text", id="essay",
+                                               type="fill-in", correct_responses=[]))
+    assert found["object"]["definition"] == {"type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                                             "interactionType": "fill-in"}

@@ -68,11 +68,12 @@ class InteractedTransformer(ScormTransformer):
             return self.lesson()
         version = self.get_data("data.scorm_version")
         kind = interaction.get("type")
+        patterns = [xapi_response(version, kind, pattern) for pattern in interaction.get("correct_responses", [])]
         definition = ActivityDefinition(
             type=vocabulary.CMI_INTERACTION,
             interaction_type=kind if kind in vocabulary.INTERACTION_TYPES else "other",
-            correct_responses_pattern=[xapi_response(version, kind, pattern)
-                                       for pattern in interaction.get("correct_responses", [])],
+            # an empty list would say that no response is correct; a package that gave none says nothing
+            correct_responses_pattern=patterns or None,
         )
         if interaction.get("description"):
             definition.description = LanguageMap({vocabulary.LANGUAGE: interaction["description"]})
