@@ -7,6 +7,8 @@ django-storages S3Storage, so extraction and serving take the block's S3 paths (
 """
 from storages.backends.s3 import S3Storage
 
+from .settings import django_block_settings
+
 
 class S3ScormStorage(S3Storage):
     """An S3Storage bound to one block, with openedx-scorm-xblock's constructor.
@@ -23,7 +25,8 @@ class S3ScormStorage(S3Storage):
 
 
 def s3(xblock):
-    """The S3 storage for `xblock`'s packages; S3_BUCKET_NAME unset means AWS_STORAGE_BUCKET_NAME."""
-    settings = xblock.block_settings()
+    """The S3 storage for `xblock`'s packages; S3_BUCKET_NAME unset means AWS_STORAGE_BUCKET_NAME. The management
+    command may have no block at hand (no SCORM block in the chosen courses): then the Django settings say."""
+    settings = xblock.block_settings() if xblock is not None else django_block_settings()
     return S3ScormStorage(xblock, bucket_name=settings["S3_BUCKET_NAME"], querystring_auth=settings["S3_QUERY_AUTH"],
                           querystring_expire=settings["S3_EXPIRES_IN"])

@@ -9,11 +9,13 @@ import types
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from event_routing_backends.processors.xapi.registry import XApiTransformersRegistry
 from event_routing_backends.settings import common as erb_settings
 from storages.backends.s3 import S3Storage
 
 from openedxscorm import events, tracking
+from openedxscorm.settings import merged_settings
 from openedxscorm.trees import get_storage
 from tests.block_runtime import make_block
 from tests.conftest import REPO_ROOT
@@ -136,3 +138,18 @@ def test_storage_func_s3_defaults_to_the_site_bucket_signed_for_a_week(aws):
     assert (storage.bucket_name, storage.querystring_auth, storage.querystring_expire) == (
         "site-media", True, 604800)
     assert storage.custom_domain is None  # package files never come from the site's CDN domain
+
+
+def test_storage_func_s3_without_a_block_reads_the_django_settings(aws):
+    """scorm_packages sweep calls STORAGE_FUNC with no block when the chosen courses have none."""
+    aws.XBLOCK_SETTINGS = {"ScormXBlock": {"STORAGE_FUNC": "openedxscorm.storage.s3", "S3_BUCKET_NAME": "packages"}}
+    storage = get_storage(None, merged_settings(aws.XBLOCK_SETTINGS["ScormXBlock"]))
+    assert isinstance(storage, S3Storage) and storage.xblock is None and storage.bucket_name == "packages"
+
+
+def test_the_app_without_event_routing_backends_says_what_to_install(monkeypatch):
+    monkeypatch.delitem(sys.modules, "openedxscorm.processors.xapi.event_transformers")
+    monkeypatch.delattr(sys.modules["openedxscorm.processors.xapi"], "event_transformers")
+    monkeypatch.setitem(sys.modules, "event_routing_backends.helpers", None)  # as if it were not installed
+    with pytest.raises(ImproperlyConfigured, match="pip install edx-event-routing-backends"):
+        apps.get_app_config("openedxscorm_xapi").ready()

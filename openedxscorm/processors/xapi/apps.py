@@ -3,6 +3,12 @@
 Its name and label are those of openedx-scorm-xblock's app, so settings written for that package keep working.
 """
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
+
+MISSING_ROUTING_BACKENDS = (
+    "openedxscorm.processors.xapi is in INSTALLED_APPS but event-routing-backends is not installed "
+    "(pip install edx-event-routing-backends), or remove the app: {error}"
+)
 
 
 class ScormXApiConfig(AppConfig):
@@ -13,4 +19,9 @@ class ScormXApiConfig(AppConfig):
     def ready(self):
         # Importing the module registers its transformers with event-routing-backends, in every process that
         # loads the apps (web workers and the Celery workers that route events alike).
-        from . import event_transformers  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+        try:
+            from . import event_transformers  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+        except ModuleNotFoundError as error:
+            if not (error.name or "").startswith(("event_routing_backends", "tincan")):
+                raise
+            raise ImproperlyConfigured(MISSING_ROUTING_BACKENDS.format(error=error)) from error
