@@ -207,21 +207,33 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
     @XBlock.handler
     def assets_proxy(self, request, suffix=""):
         """Serve a file of the current package, same origin, from storage: ``<sha1>/<path>``; for a block that
-        openedx-scorm-xblock uploaded, ``<path>`` too, as its pages ask (kept for one release after the switch)."""
+        openedx-scorm-xblock uploaded, ``<path>`` too, as its pages ask (kept for one release after the switch).
+        A page opened before a new package was published keeps getting its own version's files while the learner
+        played it within PREVIOUS_VERSION_GRACE_PERIOD (docs/learner-state.rst)."""
         if request.method not in ("GET", "HEAD"):
             return Response(status=405)
         served, (sha1, _sep, path) = self.served_sha1(), suffix.partition("/")
         if sha1 != served and legacy.legacy_sha1(self):  # a page opened by 19.x asks for assets_proxy/<path>
             sha1, path = served, suffix
+        settings = self.block_settings()
+        if sha1 and sha1 != served and self.played_recently(sha1, settings["PREVIOUS_VERSION_GRACE_PERIOD"]):
+            return self._serve_previous(request, sha1, path, settings)  # a page opened before a new version
         relative_path = safe_request_path(path) if served and sha1 == served else None
         if relative_path is None:
             return Response(status=404, content_type="text/plain", body=b"Not found")
-        settings = self.block_settings()
         status = self.tree_status(settings)
         if not status.ready:
             return Response(status=503, content_type="text/plain", headerlist=[("Retry-After", "5")],
                             body=self.gettext("This content is being prepared. Please reload in a moment.").encode())
         return delivery.serve_file(request, self.package_tree(settings), relative_path, settings["CHUNK_SIZE"])
+
+    def _serve_previous(self, request, sha1, path, settings):
+        """A file of a package version the learner played until it was replaced, while its tree is still there."""
+        tree = PackageTree(get_storage(self, settings), settings["LOCATION"], sha1)
+        relative_path = safe_request_path(path)
+        if relative_path is None or not tree.is_complete():
+            return Response(status=404, content_type="text/plain", body=b"Not found")
+        return delivery.serve_file(request, tree, relative_path, settings["CHUNK_SIZE"])
 
     @XBlock.handler
     def package_status(self, request, suffix=""):  # pylint: disable=unused-argument

@@ -107,6 +107,12 @@ def block_states(usage_key, chunk_size=500):
         yield row.learner, _snapshot(row, row.scos.all())
 
 
+def sha1s_played_since(moment):
+    """The package versions any learner stored something for since `moment` (a datetime)."""
+    rows = _models().LearnerPackageState.objects.filter(modified__gte=moment)
+    return set(rows.values_list("package_sha1", flat=True).distinct())
+
+
 class Writer:
     """A version row locked for one transaction, with its SCO rows loaded; changes are written at once."""
 

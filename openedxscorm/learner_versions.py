@@ -1,5 +1,9 @@
 """The block's side of learner state: whose state a request reads or writes, and the states a learner kept in
 block fields before the tables of models.py existed (docs/learner-state.rst)."""
+import re
+from datetime import timedelta
+
+from django.utils import timezone
 from xblock.fields import Dict, Scope, String
 
 from . import compat, legacy
@@ -8,6 +12,7 @@ from . import learner_store as store
 # This block's own user_state fields of earlier releases: read once, stored in the tables with the learner's first
 # write, never written again.
 OWN_FIELDS = ("scorm_state", "sco_states", "sco_current", "sequencing_state", "last_grade")
+SHA1 = re.compile(r"[0-9a-f]{40}")
 
 
 def usage_text(usage_id):
@@ -45,6 +50,14 @@ class LearnerVersionsMixin:
     def writing_version(self, sha1, standard):
         """learner_store.writing for this learner, seeded from block fields on the first write."""
         return store.writing(self.learner_key(), sha1, standard, seeds=self.field_seeds)
+
+    def played_recently(self, sha1, seconds):
+        """Whether the learner stored anything for this package version in the last `seconds` (a page of it is
+        likely open): its files stay servable to them that long after a new version replaced it."""
+        if not SHA1.fullmatch(sha1 or ""):
+            return False
+        version = store.read_version(self.learner_key(), sha1)
+        return bool(version.modified) and version.modified >= timezone.now() - timedelta(seconds=seconds)
 
     def published_grade(self, version):
         """The grade the gradebook holds for the learner: the last one published from any version."""

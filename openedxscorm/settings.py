@@ -55,6 +55,9 @@ SETTINGS = (
     Setting("MAX_STATE_SIZE", 1 * MIB,
             "Largest stored SCORM run-time state per learner and block, in bytes of JSON; a commit that "
             "would exceed it is refused."),
+    Setting("PREVIOUS_VERSION_GRACE_PERIOD", 6 * 60 * 60,
+            "Seconds a learner's open page of a package version replaced by a new upload keeps getting that "
+            "version's files, counted from the learner's last session start or commit in it."),
     Setting("TRACKING_EVENTS_ENABLED", True,
             "Emit the openedx.xblock.scorm.* tracking events at all (same key as openedx-scorm-xblock)."),
     Setting("TRACKING_EVENTS", {},

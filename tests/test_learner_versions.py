@@ -185,3 +185,23 @@ def test_states_of_earlier_releases_are_read_then_stored_with_the_first_write(st
     assert version.stored and version.sha1 == sha1
     assert version.sco("one")["data"]["cmi.core.lesson_location"] == "kept-1"
     assert version.sco("two")["data"]["cmi.core.lesson_location"] == "kept-2"
+
+
+def test_the_previous_version_files_stay_servable_to_its_open_pages_for_the_grace_period(two_packages):
+    package_a, package_b = two_packages
+    block = make_block()
+    sha1_a = upload_path(block, package_a)
+    post_commit(block, delivered_query(block), [("cmi.core.lesson_location", "a-1")], 1)
+    sha1_b = upload_path(block, package_b)
+
+    def asset(viewer, sha1):
+        return viewer.handle("assets_proxy", Request.blank("/"), f"{sha1}/index.html").status_code
+
+    assert asset(block, sha1_b) == 200 and asset(block, sha1_a) == 200  # the learner's open page of A
+    newcomer = make_block(runtime=None, usage_name="scorm1")
+    newcomer.scope_ids = newcomer.scope_ids._replace(user_id="newcomer")
+    newcomer._field_data = block._field_data  # pylint: disable=protected-access  # the same block, another learner
+    assert asset(newcomer, sha1_a) == 404  # never played A
+    assert asset(block, "0" * 40) == 404 and asset(block, "not-a-sha1") == 404
+    block.runtime.service(block, "settings").buckets["ScormXBlock"]["PREVIOUS_VERSION_GRACE_PERIOD"] = -1
+    assert asset(block, sha1_a) == 404  # the grace period is over

@@ -197,3 +197,18 @@ def test_verify_of_a_tree_marked_by_an_earlier_version(fake_platform, course_key
         f'{{"sha1": "{sha1}", "files": {len(sizes)}, "bytes": {sum(sizes.values())}}}'.encode()))
     assert "OK draft" in run("verify")
     assert storage.exists(tree.marker_name)  # adopted: the record beside the tree is written from it
+
+
+def test_sweep_keeps_a_replaced_tree_while_a_learner_played_it_within_the_grace_period(fake_platform, course_key,
+                                                                                          storage, settings):
+    from openedxscorm import learner_store  # pylint: disable=import-outside-toplevel
+
+    played, forgotten = make_tree(storage, "f" * 40), make_tree(storage, "9" * 40)
+    learner_store.write_sco_state(learner_store.LearnerKey.of(7, "block-v1:Org+C+R+type@scorm+block@one"), "f" * 40,
+                                  "sco", {"seq": 1, "data": {}})
+    output = run("sweep", "--apply", "--min-age-hours", "0")
+    assert f"PLAYED RECENTLY {played.prefix}" in output and f"DELETED {forgotten.prefix}" in output
+    assert storage.exists(played.marker_name) and not storage.exists(forgotten.marker_name)
+    settings.XBLOCK_SETTINGS = {"ScormXBlock": {**settings.XBLOCK_SETTINGS["ScormXBlock"],
+                                                "PREVIOUS_VERSION_GRACE_PERIOD": -60}}
+    assert f"DELETED {played.prefix}" in run("sweep", "--apply", "--min-age-hours", "0")

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from webob import Request
 
-from openedxscorm import compat
+from openedxscorm import compat, retirement
 from openedxscorm import learner_store as store
 from openedxscorm.learner_versions import usage_text
 from tests.block_runtime import BlockTestRuntime, make_block
@@ -166,3 +166,52 @@ def test_without_the_lms_the_panel_says_results_are_unavailable(storage):  # noq
     upload(block, SCORM12)
     response = block.handle("staff_learner_results", Request.blank("/?learner=alice"))
     assert response.status_code == 501 and response.json["code"] == "unavailable"
+
+
+def test_delete_learner_state_from_the_instructor_tools_erases_every_version(played, learners):
+    """lms/djangoapps/instructor/enrollment.py reset_student_attempts(delete_module=True) calls the block's
+    clear_student_state with the learner's anonymous id in the course."""
+    block, alice, bob = played
+    course_key = block.scope_ids.usage_id.context_key
+    copy_state(block, bob)
+    with store.writing(key_of(block, alice), "a" * 40, "1.2") as writer:  # a version the block played before
+        writer.put_sco("old-sco", {"seq": 1, "data": {}})
+    block.clear_student_state(user_id="not-an-anonymous-id", course_id=str(course_key),
+                              item_id=str(block.scope_ids.usage_id), requesting_user_id="staff")
+    assert len(store.versions(key_of(block, alice))) == 2
+    block.clear_student_state(user_id=learners.anonymous_id(alice, course_key), course_id=str(course_key),
+                              item_id=str(block.scope_ids.usage_id), requesting_user_id="staff")
+    assert store.versions(key_of(block, alice)) == []
+    assert len(store.versions(key_of(block, bob))) == 1
+
+
+def test_retired_users_lose_their_scorm_state_in_every_block(played, learners):
+    block, alice, bob = played
+    copy_state(block, bob)
+    elsewhere = store.LearnerKey.of(alice.pk, "block-v1:Org+Other+2026+type@scorm+block@x")
+    store.write_sco_state(elsewhere, "b" * 40, "sco", {"seq": 1, "data": {}})
+    assert retirement.connect()
+    try:
+        learners.retirement_signal.send(sender=None, user=alice)
+    finally:
+        learners.retirement_signal.disconnect(dispatch_uid=retirement.DISPATCH_UID)
+    assert store.versions(key_of(block, alice)) == [] and store.versions(elsewhere) == []
+    assert len(store.versions(key_of(block, bob))) == 1
+
+
+def test_outside_the_lms_there_is_no_retirement_signal_to_listen_to():
+    assert retirement.connect() is False
+
+
+def test_results_show_which_package_version_each_row_is_from(played):
+    block, alice, _bob = played
+    with store.writing(key_of(block, alice), "a" * 40, "1.2") as writer:
+        writer.put_sco("old-sco", {"seq": 1, "data": {"cmi.core.lesson_status": "failed"}})
+    rows = read_csv(block.handle("report_results_csv", Request.blank("/")))
+    alice_rows = [dict(zip(rows[0], row, strict=True)) for row in rows[1:] if row[0] == "alice"]
+    assert {(row["package_sha1"], row["sco"], row["success"]) for row in alice_rows} == {
+        (block.package_sha1, block.launch_items()[0].identifier, "passed"), ("a" * 40, "old-sco", "failed")}
+    body = results(block, "alice")[1]
+    assert body["package_sha1"] == block.package_sha1
+    assert [(version["package_sha1"], version["scos"][0]["sco"]) for version in body["other_versions"]] == [
+        ("a" * 40, "old-sco")]

@@ -1,12 +1,16 @@
 """Contract fake of the LMS learner data compat.py reads for staff results: enrollments
-(common.djangoapps.student.models.CourseEnrollment.is_enrolled) and the per-learner block state
-(lms.djangoapps.courseware.models.StudentModule: student, student_id, course_id, module_state_key, state as JSON
-text, modified), with the queryset calls compat makes. Users are real django.contrib.auth users.
+(common.djangoapps.student.models.CourseEnrollment.is_enrolled), anonymous ids (user_by_anonymous_id), the
+retirement signal (openedx.core.djangoapps.user_api.accounts.signals.USER_RETIRE_LMS_MISC) and the per-learner
+block state (lms.djangoapps.courseware.models.StudentModule: student, student_id, course_id, module_state_key, state
+as JSON text, modified), with the queryset calls compat makes. Users are real django.contrib.auth users.
 """
 import contextlib
+import hashlib
 import json
 import types
 from datetime import datetime, timezone
+
+from django.dispatch import Signal
 
 from tests.fake_platform import swapped_modules
 
@@ -64,9 +68,17 @@ class FakeLearners:
     def __init__(self):
         self.enrolled = set()
         self.modules = []
+        self.anonymous_ids = {}  # anonymous id -> user
+        self.retirement_signal = Signal()
 
     def enroll(self, user, course_key):
         self.enrolled.add((user.pk, str(course_key)))
+
+    def anonymous_id(self, user, course_key):
+        """Like common.djangoapps.student.models.anonymous_id_for_user: a per-course digest, remembered."""
+        digest = hashlib.md5(f"{user.pk}|{course_key}".encode(), usedforsecurity=False).hexdigest()
+        self.anonymous_ids[digest] = user
+        return digest
 
     def store_state(self, user, course_key, usage_key, state):
         row = FakeStudentModule(user, course_key, usage_key, json.dumps(state))
@@ -93,12 +105,27 @@ class FakeLearners:
             built.__dict__.update(attributes)
             return built
 
+        def user_by_anonymous_id(uid):
+            """common.djangoapps.student.models.user_by_anonymous_id: the User of an anonymous id, None when
+            unknown or None (never raises)."""
+            return learners.anonymous_ids.get(uid) if uid is not None else None
+
         return {
+            "openedx": module("openedx", __path__=[]),
+            "openedx.core": module("openedx.core", __path__=[]),
+            "openedx.core.djangoapps": module("openedx.core.djangoapps", __path__=[]),
+            "openedx.core.djangoapps.user_api": module("openedx.core.djangoapps.user_api", __path__=[]),
+            "openedx.core.djangoapps.user_api.accounts": module("openedx.core.djangoapps.user_api.accounts",
+                                                                __path__=[]),
+            # openedx/core/djangoapps/user_api/accounts/signals.py: a plain Signal sent with user=<User>
+            "openedx.core.djangoapps.user_api.accounts.signals": module(
+                "openedx.core.djangoapps.user_api.accounts.signals", USER_RETIRE_LMS_MISC=self.retirement_signal),
             "common": module("common", __path__=[]),
             "common.djangoapps": module("common.djangoapps", __path__=[]),
             "common.djangoapps.student": module("common.djangoapps.student", __path__=[]),
             "common.djangoapps.student.models": module("common.djangoapps.student.models",
-                                                       CourseEnrollment=CourseEnrollment),
+                                                       CourseEnrollment=CourseEnrollment,
+                                                       user_by_anonymous_id=user_by_anonymous_id),
             "lms": module("lms", __path__=[]),
             "lms.djangoapps": module("lms.djangoapps", __path__=[]),
             "lms.djangoapps.courseware": module("lms.djangoapps.courseware", __path__=[]),
@@ -109,5 +136,5 @@ class FakeLearners:
 @contextlib.contextmanager
 def installed_learners(learners):
     """Put the fake under the LMS's module names for the duration, then restore what was there."""
-    with swapped_modules(("common", "lms"), learners.modules_map()):
+    with swapped_modules(("common", "lms", "openedx"), learners.modules_map()):
         yield learners

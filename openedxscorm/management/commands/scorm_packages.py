@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from opaque_keys.edx.keys import CourseKey
 
-from openedxscorm import compat, legacy
+from openedxscorm import compat, learner_store, legacy
 from openedxscorm.chunked_upload import stale_uploads
 from openedxscorm.mirror import asset_path, block_sha1, mirror_zip
 from openedxscorm.package import Limits, spool_path
@@ -185,6 +185,9 @@ class Command(BaseCommand):
         location = settings["LOCATION"].strip("/")
         legacy_in_use = legacy.buckets_in_use(storage, location, [use.block for use in uses])
         newest_allowed = datetime.now(timezone.utc) - timedelta(hours=options["min_age_hours"])
+        # A version a new upload replaced still serves the pages open on it (PREVIOUS_VERSION_GRACE_PERIOD).
+        played = learner_store.sha1s_played_since(
+            datetime.now(timezone.utc) - timedelta(seconds=settings["PREVIOUS_VERSION_GRACE_PERIOD"]))
         try:
             folders, _files = storage.listdir(location)
         except FileNotFoundError:
@@ -194,6 +197,9 @@ class Command(BaseCommand):
                 continue
             if sha1 in legacy_in_use:
                 self.say("IN USE (openedx-scorm-xblock layout)", f"{location}/{sha1}")
+                continue
+            if sha1 in played:
+                self.say("PLAYED RECENTLY", f"{location}/{sha1}")
                 continue
             if legacy.is_legacy_bucket(storage, f"{location}/{sha1}"):
                 self.say("KEPT (openedx-scorm-xblock layout, unused)", f"{location}/{sha1}")
