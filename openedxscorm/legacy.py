@@ -55,6 +55,8 @@ STATUS_ELEMENTS = {
 # lesson_score is 0..1; 1.2 keeps it as score.raw out of 100, 2004 as score.scaled.
 SCORE_ELEMENTS = {SCORM12: ("cmi.core.score.raw", 100), SCORM2004: ("cmi.score.scaled", 1)}
 UNSET_STATUSES = ("", "not attempted", "unknown")
+# The completions 19.x wrote in lesson_status.
+LEGACY_LESSON_STATUSES = ("completed", "incomplete", "not attempted")
 # What the learner state of a converted learner says was published: only this mark, until the learner's first commit
 # publishes everything (LegacyFieldsMixin.publish_outcome).
 CONVERTED_MARK = "converted_from_openedx_scorm_xblock"
@@ -135,12 +137,21 @@ class LegacyFieldsMixin:
         return Manifest.from_dict(data) if data else None
 
     def publish_outcome(self, before, after, published=None):
-        """A converted learner's first commit in the package publishes the grade and the completion whatever the
-        converted state held: 19.x told the platform less than its fields say (a 2004 learner passed but
-        incomplete was never sent a completion), so nothing counts as published yet."""
+        """After each stored commit of the package the block plays.
+
+        A converted learner's first commit publishes the grade and the completion whatever the converted state
+        held: 19.x told the platform less than its fields say (a 2004 learner passed but incomplete was never sent
+        a completion), so nothing counts as published yet. On a block 19.x uploaded, 19.x's learner fields are
+        written too (for one release), so that a rollback to 19.x resumes the learner where they are."""
         if (published or {}).get(CONVERTED_MARK):
             published = {}
-        return super().publish_outcome(before, after, published)
+        published = super().publish_outcome(before, after, published)
+        first = after.scos.get(self.first_sco_id(self.launch_items()))
+        standard = self.runtime_standard()
+        if self.package_meta and first and standard is not None:
+            for name, value in legacy_learner_values(standard, first["state"], first["derived"]).items():
+                setattr(self, name, value)
+        return published
 
     def runtime_standard(self):
         """Our version names first, then openedx-scorm-xblock's (SCORM_12, SCORM_2004)."""
@@ -382,6 +393,20 @@ def legacy_learner_fields(block):
 
 def _has_legacy_state(block):
     return any(block.fields[name].is_set_on(block) for name in ("scorm_data", "lesson_status", "lesson_score"))
+
+
+def legacy_learner_values(standard, state, derived):
+    """openedx-scorm-xblock's learner fields for our state of the first SCO, as 19.x would have stored them had the
+    learner played there: the SCO's elements, its completion in lesson_status, its success, its score 0..1.
+    lesson_status is left out while the completion is unknown (19.x kept the last one it had)."""
+    values = {
+        "scorm_data": dict((state or {}).get("data", {})),
+        "success_status": derived.get("success") if derived.get("success") in ("passed", "failed") else "unknown",
+        "lesson_score": derived.get("score") or 0,
+    }
+    if derived.get("completion") in LEGACY_LESSON_STATUSES:
+        values["lesson_status"] = derived["completion"]
+    return values
 
 
 def _natural(name):
