@@ -1,8 +1,9 @@
 """What the manifest tells the run-time about one item: the launch settings `runtime.initial_values` takes.
 
 SCORM 1.2: adlcp:masteryscore, adlcp:datafromlms, adlcp:maxtimeallowed, adlcp:timelimitaction.
-SCORM 2004: adlcp:dataFromLMS, adlcp:completionThreshold (when completion is judged by measure), and the
-primary objective's minNormalizedMeasure when it is satisfied by measure (cmi.scaled_passing_score).
+SCORM 2004: adlcp:dataFromLMS, adlcp:completionThreshold (when completion is judged by measure), the
+primary objective's minNormalizedMeasure when it is satisfied by measure (cmi.scaled_passing_score), and the
+objectiveIDs of the item's imsss objectives (seeded as cmi.objectives.n.id).
 """
 from .runtime import SCORM12, SCORM2004
 from .runtime.datamodel import standard_of
@@ -14,6 +15,7 @@ STANDARD_OF_VERSION = {
 }
 # Path through the plain sequencing data to the primary objective, then its measure.
 PRIMARY_OBJECTIVE_PATH = ("objectives", "primaryObjective")
+OBJECTIVE_NODES = ("primaryObjective", "objective")
 MIN_NORMALIZED_MEASURE = "minNormalizedMeasure"
 TRUE_WORDS = ("true", "1")
 
@@ -42,6 +44,16 @@ def scaled_passing_score(sequencing):
     return text if text else "1.0"  # the schema's default minNormalizedMeasure
 
 
+def objective_ids(sequencing):
+    """The objectiveIDs of an item's objectives (primary first, as the schema orders them), None without any."""
+    found = []
+    for node in (_child(sequencing, "objectives") or {}).get("children", ()):
+        identifier = node.get("attributes", {}).get("objectiveID", "") if node.get("name") in OBJECTIVE_NODES else ""
+        if identifier and identifier not in found:
+            found.append(identifier)
+    return tuple(found) or None
+
+
 def completion_threshold(threshold):
     """minProgressMeasure when completion is judged by measure, else None."""
     if not threshold or not threshold.get("completedByMeasure"):
@@ -66,6 +78,7 @@ LAUNCH_SETTINGS_OF_STANDARD = {
         "completion_threshold": _number_text(completion_threshold(item.completion_threshold)),
         "max_time_allowed": item.max_time_allowed,
         "time_limit_action": item.time_limit_action,
+        "objective_ids": objective_ids(item.sequencing),
     },
 }
 

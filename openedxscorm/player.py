@@ -135,7 +135,17 @@ class ScormPlayerMixin(LearnerVersionsMixin, CompletableXBlockMixin):
         """Launch settings of an item (the first launchable one by default): mastery score, thresholds..."""
         items = self.launch_items()
         item = item or (items[0] if items else None)
-        return launch_settings(standard, item) if item else {}
+        settings = launch_settings(standard, item) if item else {}
+        if engine.uses_engine(standard, items):
+            settings.pop("objective_ids", None)  # the browser's sequencing engine keeps these packages' objectives
+        return settings
+
+    def delivered_objectives(self, delivery):
+        """The objective ids the manifest gives the delivered SCO, when the delivery is of the package served."""
+        if delivery.sha1 != self.served_sha1() or delivery.standard != self.runtime_standard():
+            return ()
+        item = next((found for found in self.launch_items() if found.identifier == delivery.sco), None)
+        return self.item_settings(delivery.standard, item).get("objective_ids", ()) if item else ()
 
     def progress(self, standard, version):
         """The learner's Progress through the current package, from a VersionState (learner_store)."""
@@ -244,7 +254,7 @@ class ScormPlayerMixin(LearnerVersionsMixin, CompletableXBlockMixin):
         for identifier, other in list(writer.state.scos.items()):
             if identifier != delivery.sco and load_state(delivery.standard, other)["session"]:
                 writer.put_sco(identifier, finish_session(delivery.standard, other, now=now))
-        state = start_session(delivery.standard, state, now=now)
+        state = start_session(delivery.standard, state, now=now, objective_ids=self.delivered_objectives(delivery))
         state["deliveries"] = [*state.get("deliveries", ())[-(REMEMBERED_DELIVERIES - 1):], delivery.nonce]
         writer.put_sco(delivery.sco, state)
         writer.put_fields(current_sco=delivery.sco)

@@ -20,9 +20,9 @@ SCOS = ("sco-1", "sco-2", "sco-3")
 
 
 def storable(value):
-    """What a database's JSON column can hold: no lone surrogate, no integer JSON cannot write."""
+    """What a database JSON column holds: no lone surrogate, no NaN or infinity, no integer JSON cannot write."""
     try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except ValueError:
         return False
     return True

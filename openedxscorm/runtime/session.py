@@ -5,6 +5,7 @@ the SCO committed, else measured by the server between the session's start and i
 commit). The exit of the session decides the next launch's entry. Ending a session twice changes nothing.
 """
 from .datamodel import standard_of
+from .launch import with_objectives
 from .loading import TIME_LIMIT, loaded
 from .timespan import PARSERS
 from .vocab import DEFAULT_ENTRY, ENTRY_AFTER_EXIT, ENTRY_AFTER_OTHER_EXIT, SCORM2004
@@ -55,11 +56,12 @@ def finish_session(standard, state, exit_value=None, *, now=None):
     return state
 
 
-def start_session(standard, state, *, now=None):
-    """Open a session (the page that hosts the SCO is served): end a session left open by a closed tab,
-    and, in 2004, start a new attempt when the last session did not suspend."""
+def start_session(standard, state, *, now=None, objective_ids=()):
+    """Open a session (the SCO's Initialize): end a session left open by a closed tab, in 2004 start a new
+    attempt when the last session did not suspend, and give the data the manifest's objectives."""
     state = loaded(standard_of(standard), finish_session(standard, state))
     if state["attempt_ended"]:
         state.update(data={}, total_time=0, attempt=state["attempt"] + 1, attempt_ended=False)
+    state["data"] = with_objectives(standard, state["data"], objective_ids)
     state["session"] = {"started_at": now, "last_commit_at": None, "commits": 0}
     return state
