@@ -100,12 +100,12 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         return bool(user and user.opt_attrs.get("edx-platform.user_is_staff"))
 
     def tree_status(self, settings):
-        """Can the tree be served now? With the mirror on, a missing tree is re-extracted from the contentstore."""
+        """Can the tree be served now? A missing tree is re-extracted from the course's copy of the zip in Files &
+        Uploads, whatever the mirror setting (an imported course may hold it); the setting only decides whether
+        uploads write that copy."""
         tree = self.package_tree(settings)
         if tree.is_complete():
             return rehydrate.READY
-        if not settings["CONTENTSTORE_SYNC_ENABLED"]:
-            return rehydrate.failed("tree_missing", sha1=self.package_sha1)
         return rehydrate.ensure_tree(
             tree, compat.course_key_of(self), rehydrate.package_extractor(tree, settings), cache=cache,
             lock_timeout=settings["REHYDRATE_LOCK_TIMEOUT"], wait_seconds=REHYDRATE_WAIT_SECONDS,
@@ -147,6 +147,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
 
     def author_view(self, context=None):
         """Studio's unit page: what the package is and what was found in it, above the player itself."""
+        self.heal_mirror()
         summary = self.render_template("author_view.html", {
             "block": self,
             "notices": self.notices_text(),
@@ -158,6 +159,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
 
     def studio_view(self, context=None):
         """The upload form, with the display options."""
+        self.heal_mirror()
         fragment = Fragment(self.render_template("studio_view.html", {
             "block": self,
             "notices": self.notices_text(),
@@ -202,6 +204,8 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
             notices = [notice.render(self.gettext) for notice in received.notices]
         for name, value in options.items():
             setattr(self, name, value)
+        if getattr(upload_field, "file", None) is None:
+            self.heal_mirror()  # a save of the options: an upload has just mirrored its own zip
         return Response(json_body={"result": "success", "notices": notices, "package": self._package_summary()})
 
     @XBlock.handler
@@ -254,14 +258,16 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
     # ---- OLX ---------------------------------------------------------------------------------------------------
 
     def add_xml_to_node(self, node):
-        """Export the fields, and the zip itself (bundled, or as the mirrored course asset)."""
+        """Export the fields, and say where the zip travels (see olx.py: course export, clipboard, elsewhere)."""
         super().add_xml_to_node(node)
         settings = self.block_settings()
         tree, export_fs = self.package_tree(settings), getattr(self.runtime, "export_fs", None)
         if isinstance(tree, legacy.LegacyTree):  # no zip kept, and never mirrored: always bundled
-            legacy_export.export_legacy_package(node, tree, export_fs, settings["LOCATION"], settings["CHUNK_SIZE"])
+            if not olx.is_serializer_fs(export_fs):  # never into the clipboard (see olx.py)
+                legacy_export.export_legacy_package(node, tree, export_fs, settings["LOCATION"],
+                                                    settings["CHUNK_SIZE"])
             return
-        olx.export_package(node, tree, export_fs, settings["CONTENTSTORE_SYNC_ENABLED"], settings["CHUNK_SIZE"])
+        olx.export_package(node, tree, export_fs, compat.course_key_of(self), settings)
 
     @classmethod
     def parse_xml(cls, node, runtime, keys):
@@ -272,7 +278,31 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         relative_path = olx.bundled_zip(resources_fs, travel)
         if relative_path:
             block.import_bundled_zip(resources_fs, relative_path)
+        target_course = olx.import_target_course(runtime)
+        if target_course is not None and olx.ASSET_ATTRIBUTE not in travel:  # else the asset comes with the course's
+            block.heal_mirror(target_course, django_block_settings())        # static files, after every block
         return block
+
+    def studio_post_paste(self, store, source_node):  # pylint: disable=unused-argument
+        """Studio's paste calls this once the pasted block is saved: the clipboard carried the sha1 only, so the
+        destination course gets its locked copy of the zip (mirror on) from the zip beside the tree.
+
+        Returns False: the block has no children for Studio to paste.
+        """
+        self.heal_mirror()
+        return False
+
+    def heal_mirror(self, course_key=None, settings=None):
+        """With the mirror on, give the block's course its locked copy of the zip when it has none (see mirror.heal).
+
+        Runs where the platform moves blocks without their assets (paste, library sync, import of a mirror-off
+        export, library v1 children), at Studio's views and saves of the block, and before each export.
+        """
+        settings = settings or self.block_settings()
+        if not settings["CONTENTSTORE_SYNC_ENABLED"] or not self.package_sha1:
+            return None
+        return mirror.heal(course_key or compat.course_key_of(self), self.package_tree(settings),
+                           settings["CHUNK_SIZE"])
 
     def import_bundled_zip(self, resources_fs, relative_path):
         """Extract a zip from an imported OLX folder; the package keeps its original name and upload time."""
@@ -317,7 +347,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         usage_key = self.scope_ids.usage_id
         course_key = compat.course_key_of(self)
         return lambda spooled: mirror.sync_upload(course_key, usage_key, spooled.sha1, spooled.path,
-                                                  settings["CHUNK_SIZE"])
+                                                  settings["CHUNK_SIZE"], settings["GC_GRACE_SECONDS"])
 
     def _package_summary(self):
         return {

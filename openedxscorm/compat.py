@@ -107,8 +107,13 @@ def delete_asset(location):
 
 def list_course_assets(course_key):
     """The AssetKeys of every asset of a course."""
+    return [asset_key for asset_key, _uploaded_at in course_asset_uploads(course_key)]
+
+
+def course_asset_uploads(course_key):
+    """(AssetKey, upload datetime or None) of every asset of a course: its row's ``uploadDate``."""
     assets, _total = contentstore().get_all_content_for_course(course_key)
-    return [asset["asset_key"] for asset in assets]
+    return [(asset["asset_key"], asset.get("uploadDate")) for asset in assets]
 
 
 # -- blocks -------------------------------------------------------------------------------------------------

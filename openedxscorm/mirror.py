@@ -6,12 +6,18 @@ rewriting, and course export/import carries it to the new course under the same 
 
 Garbage collection keeps every zip referenced by a SCORM block of the course on the draft or the published
 branch, with the block being edited counted at its new, in-memory sha1 (Studio saves the block after the handler
-returns). So each block keeps at most two zips: the one learners play, and the draft one.
+returns), and every zip uploaded less than a grace period ago: another author's upload may have mirrored it and not
+yet had its block saved. So once the grace period is over each block keeps at most two zips: the one learners play,
+and the draft one.
+
+The zip kept beside each extracted tree (``<LOCATION>/<sha1>.zip``) heals the mirror: a block whose course lacks
+its asset (pasted, synced from a library, imported from a mirror-off export) gets it from there.
 """
 import hashlib
 import logging
 import os
 import re
+from datetime import datetime, timedelta, timezone
 
 from opaque_keys.edx.keys import UsageKey
 
@@ -80,17 +86,47 @@ def iter_file_chunks(path, chunk_size):
             yield chunk
 
 
+def iter_stored_chunks(storage, name, chunk_size):
+    """A storage file's bytes, ``chunk_size`` at a time (the zip kept beside a tree, on local disk or S3)."""
+    with storage.open(name, "rb") as handle:
+        while chunk := handle.read(chunk_size):
+            yield chunk
+
+
+def stored_zip_exists(tree):
+    """True when the zip is kept beside the tree (trees of openedx-scorm-xblock kept none)."""
+    return bool(tree.zip_name) and tree.storage.exists(tree.zip_name)
+
+
 def mirror_zip(course_key, sha1, zip_path, chunk_size=DEFAULT_CHUNK_SIZE):
     """Save the zip as a locked course asset, streamed; False (nothing written) when it is already there."""
+    return _mirror(course_key, sha1, lambda: iter_file_chunks(zip_path, chunk_size), os.path.getsize(zip_path))
+
+
+def mirror_stored_zip(course_key, tree, chunk_size=DEFAULT_CHUNK_SIZE):
+    """Mirror the zip kept beside ``tree`` in its storage; False when the asset is already there."""
+    return _mirror(course_key, tree.sha1, lambda: iter_stored_chunks(tree.storage, tree.zip_name, chunk_size),
+                   tree.storage.size(tree.zip_name))
+
+
+def _mirror(course_key, sha1, chunks, length):
     if compat.is_library_v2(course_key):
         raise MirrorError("library")
-    location = compat.asset_location(course_key, asset_path(sha1))
-    existing = compat.find_asset(location)
-    if existing is not None:
-        _close(existing)
+    if asset_exists(course_key, sha1):
         return False
-    compat.save_asset(location, asset_name(sha1), ASSET_CONTENT_TYPE, iter_file_chunks(zip_path, chunk_size),
-                      locked=True, length=os.path.getsize(zip_path))
+    compat.save_asset(compat.asset_location(course_key, asset_path(sha1)), asset_name(sha1), ASSET_CONTENT_TYPE,
+                      chunks(), locked=True, length=length)
+    return True
+
+
+def asset_exists(course_key, sha1):
+    """True when the course's Files & Uploads holds the mirrored zip of ``sha1`` (its bytes are not read)."""
+    if compat.is_library_v2(course_key):
+        return False
+    existing = compat.find_asset(compat.asset_location(course_key, asset_path(sha1)))
+    if existing is None:
+        return False
+    _close(existing)
     return True
 
 
@@ -135,56 +171,106 @@ def _canonical(usage_key):
     return compat.canonical_usage_key(UsageKey.from_string(usage_key) if isinstance(usage_key, str) else usage_key)
 
 
-def collect_garbage(course_key, editing):
+def collect_garbage(course_key, editing, grace_seconds=0, now=None):
     """Delete the course's mirrored zips no block references; returns the deleted asset keys as strings.
 
     Only assets named exactly ``scorm_packages_<40 hex>.zip`` are considered; the content cache is cleared for each.
+    A zip uploaded less than ``grace_seconds`` ago is kept: the block of the upload that saved it may not be saved yet.
     """
     referenced = referenced_sha1s(course_key, editing)
+    youngest_deletable = (now or datetime.now(timezone.utc)) - timedelta(seconds=grace_seconds)
     deleted = []
-    for asset_key in compat.list_course_assets(course_key):
+    for asset_key, uploaded_at in compat.course_asset_uploads(course_key):
         sha1 = sha1_of_asset_name(asset_key.block_id)
-        if sha1 is not None and sha1 not in referenced:
-            compat.delete_asset(asset_key)
-            deleted.append(str(asset_key))
+        if sha1 is None or sha1 in referenced or _aware(uploaded_at) > youngest_deletable:
+            continue
+        compat.delete_asset(asset_key)
+        deleted.append(str(asset_key))
     return deleted
 
 
-# -- the guarded call sites the block uses: the upload never fails because of the mirror -------------------------
+def _aware(moment):
+    """An upload date as an aware datetime: MongoDB may hand back naive UTC times; a missing date counts as old."""
+    if moment is None:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+# -- the guarded call sites the block uses: an upload, a Studio page, a paste or an export never fails because of
+# the mirror ------------------------------------------------------------------------------------------------------
+
+def _guarded(run, failure_message, *args):
+    """(True, run()) or, when the contentstore or storage fails in any way, (False, None) with a logged warning."""
+    try:
+        return True, run()
+    except Exception:  # pylint: disable=broad-except  # pymongo, gridfs, boto...: the mirror's one guarded call site
+        log.warning(failure_message, *args, exc_info=True)
+        return False, None
+
 
 def try_mirror(course_key, sha1, zip_path, chunk_size=DEFAULT_CHUNK_SIZE):
     """Mirror the zip; a MirrorNotice for the author instead of any failure (logged as a warning), else None."""
     if compat.is_library_v2(course_key):
         return MirrorNotice("library")
-    try:
-        written = mirror_zip(course_key, sha1, zip_path, chunk_size)
-    except Exception:  # pylint: disable=broad-except
-        log.warning("Could not mirror SCORM package %s into the contentstore of %s", sha1, course_key, exc_info=True)
+    done, written = _guarded(lambda: mirror_zip(course_key, sha1, zip_path, chunk_size),
+                             "Could not mirror SCORM package %s into the contentstore of %s", sha1, course_key)
+    if not done:
         return MirrorNotice("save_failed")
     log.info("SCORM package %s %s in the contentstore of %s", sha1, "mirrored" if written else "already", course_key)
     return None
 
 
-def try_collect(course_key, editing):
+def try_collect(course_key, editing, grace_seconds=0, now=None):
     """Garbage-collect the course's mirrored zips; a MirrorNotice instead of any failure (logged), else None."""
     if compat.is_library_v2(course_key):
         return None
-    try:
-        deleted = collect_garbage(course_key, editing)
-    except Exception:  # pylint: disable=broad-except
-        log.warning("Could not garbage-collect SCORM packages in the contentstore of %s", course_key, exc_info=True)
+    done, deleted = _guarded(lambda: collect_garbage(course_key, editing, grace_seconds, now),
+                             "Could not garbage-collect SCORM packages in the contentstore of %s", course_key)
+    if not done:
         return MirrorNotice("collect_failed")
     if deleted:
         log.info("Deleted unreferenced SCORM package copies from %s: %s", course_key, ", ".join(deleted))
     return None
 
 
-def sync_upload(course_key, usage_key, sha1, zip_path, chunk_size=DEFAULT_CHUNK_SIZE):
+def sync_upload(course_key, usage_key, sha1, zip_path, chunk_size=DEFAULT_CHUNK_SIZE, grace_seconds=0, now=None):
     """What Studio's upload does with the mirror on: save the zip, then collect garbage with the block's new sha1.
 
-    Returns the notices for the author (empty when all went well).
+    Returns the notices for the author (empty when all went well). ``now`` defaults to the current time.
     """
     notices = [try_mirror(course_key, sha1, zip_path, chunk_size)]
     if notices[0] is None:
-        notices.append(try_collect(course_key, {usage_key: sha1}))
+        notices.append(try_collect(course_key, {usage_key: sha1}, grace_seconds, now))
     return [notice for notice in notices if notice is not None]
+
+
+# What heal() found or did. Only PRESENT and HEALED leave the course holding the zip.
+PRESENT = "present"
+HEALED = "mirrored"
+NO_COPY = "no_copy"
+UNAVAILABLE = "unavailable"
+HOLDS_ASSET = frozenset({PRESENT, HEALED})
+
+
+def heal(course_key, tree, chunk_size=DEFAULT_CHUNK_SIZE):
+    """Give the course its mirrored zip from the one kept beside ``tree`` when it has none; what happened.
+
+    NO_COPY when neither exists (logged), UNAVAILABLE when the contentstore or the storage failed (logged).
+    """
+    if not tree.sha1 or compat.is_library_v2(course_key):
+        return NO_COPY
+    done, outcome = _guarded(lambda: _heal(course_key, tree, chunk_size),
+                             "Could not mirror SCORM package %s into the contentstore of %s", tree.sha1, course_key)
+    return outcome if done else UNAVAILABLE
+
+
+def _heal(course_key, tree, chunk_size):
+    if asset_exists(course_key, tree.sha1):
+        return PRESENT
+    if not stored_zip_exists(tree):
+        log.warning("SCORM package %s has no copy in the contentstore of %s, nor beside its tree (%s)",
+                    tree.sha1, course_key, tree.zip_name)
+        return NO_COPY
+    mirror_stored_zip(course_key, tree, chunk_size)
+    log.info("SCORM package %s mirrored into the contentstore of %s from %s", tree.sha1, course_key, tree.zip_name)
+    return HEALED

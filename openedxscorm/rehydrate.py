@@ -1,5 +1,6 @@
-"""Lazy re-extraction: a package whose tree is missing (after a course import, or a storage wipe) is rebuilt from
-the course's contentstore copy on first read, by one worker at a time.
+"""Lazy re-extraction: a package whose tree is missing (after a course import, or a storage wipe) is rebuilt on
+first read, by one worker at a time, from the zip kept beside the tree when it is still there, else from the
+course's copy in Files & Uploads, whatever the mirror setting.
 
 The lock is Django's cache ``add`` (atomic on Redis and Memcached), so with a shared cache one process extracts
 while the others wait briefly and then answer "preparing". Once a tree is complete, PackageTree caches that
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from . import compat
 from .errors import Notice, ScormError, gettext_noop
-from .mirror import DEFAULT_CHUNK_SIZE, MirrorError, fetch_zip
+from .mirror import DEFAULT_CHUNK_SIZE, MirrorError, fetch_zip, iter_stored_chunks, stored_zip_exists
 from .package import Limits, check_package, extract_package, spool_path
 from .spool import spool_file
 
@@ -138,11 +139,12 @@ def _rehydrate_locked(tree, course_key, extract_from_zip, cache, chunk_size):
 
 
 def _fetch_and_extract(tree, course_key, extract_from_zip, chunk_size):
-    if compat.is_library_v2(course_key):
-        return failed("library")
     with spool_file("rehydrate-") as zip_path:
         try:
-            fetch_zip(course_key, tree.sha1, zip_path, chunk_size)
+            if not fetch_stored_zip(tree, zip_path, chunk_size):
+                if compat.is_library_v2(course_key):
+                    return failed("library")
+                fetch_zip(course_key, tree.sha1, zip_path, chunk_size)
             extract_from_zip(zip_path)
         except MirrorError as error:
             return failed(error.code, **error.params)
@@ -153,8 +155,24 @@ def _fetch_and_extract(tree, course_key, extract_from_zip, chunk_size):
             return failed("unavailable")
     if not tree.is_complete():
         return failed("incomplete")
-    log.info("Re-extracted SCORM package %s for %s from the contentstore", tree.sha1, course_key)
+    log.info("Re-extracted SCORM package %s for %s", tree.sha1, course_key)
     return READY
+
+
+def fetch_stored_zip(tree, dest_path, chunk_size=DEFAULT_CHUNK_SIZE):
+    """Copy the zip kept beside the tree into ``dest_path``; False when it is missing or does not match its sha1
+    (the next fetch overwrites what was copied)."""
+    if not stored_zip_exists(tree):
+        return False
+    digest = hashlib.sha1(usedforsecurity=False)
+    with open(dest_path, "wb") as handle:
+        for chunk in iter_stored_chunks(tree.storage, tree.zip_name, chunk_size):
+            digest.update(chunk)
+            handle.write(chunk)
+    if digest.hexdigest() != tree.sha1:
+        log.warning("The zip beside SCORM tree %s does not match its sha1 (found %s)", tree.prefix, digest.hexdigest())
+        return False
+    return True
 
 
 def package_extractor(tree, settings):

@@ -31,6 +31,9 @@ SETTINGS = (
             "Mirror each uploaded zip into the course's contentstore as a locked asset "
             "scorm_packages/<sha1>.zip, re-extract from it when a tree is missing, and garbage-collect "
             "unreferenced mirrored zips."),
+    Setting("GC_GRACE_SECONDS", 60 * 60,
+            "Mirrored zips uploaded less than this many seconds ago are never garbage-collected: the upload that "
+            "saved one may not have had its block saved by Studio yet."),
     Setting("MAX_PACKAGE_SIZE", 2048 * MIB, "Largest accepted zip file, in bytes."),
     Setting("MAX_UNCOMPRESSED_SIZE", 4096 * MIB, "Largest total uncompressed size of a package, in bytes."),
     Setting("MAX_MEMBER_COUNT", 20000, "Most files a package may hold."),

@@ -8,7 +8,6 @@ import logging
 
 import pytest
 from django.core.files.storage import FileSystemStorage
-from fs.memoryfs import MemoryFS
 from fs.osfs import OSFS
 from lxml import etree
 from opaque_keys.edx.keys import CourseKey
@@ -141,11 +140,13 @@ def test_corrupted_asset_is_not_extracted_and_staff_see_why(fake_platform, stora
     assert "damaged" not in learner_html and "not available" in learner_html
 
 
-@pytest.mark.parametrize("make_fs", [MemoryFS, "osfs"])
+@pytest.mark.parametrize("make_fs", ["subfs", "osfs"])
 def test_olx_round_trip_with_mirror_off_bundles_the_zip(storage, settings, tmp_path, make_fs):
     block = make_block(key=SOURCE)
     upload(block)
-    export_fs = OSFS(str(tmp_path / "course"), create=True) if make_fs == "osfs" else make_fs()
+    # export_course_to_xml writes into OSFS(root_dir).makedir(course_dir): a SubFS of a folder on disk.
+    export_fs = OSFS(str(tmp_path / "course"), create=True) if make_fs == "osfs" else \
+        OSFS(str(tmp_path), create=True).makedir("export-course", recreate=True)
     xml = export_block(block, export_fs)
     node = etree.fromstring(xml)
     bundled = node.get("package_file")

@@ -1,7 +1,9 @@
-"""Garbage collection of mirrored zips under random Studio histories: upload, publish, delete, collect."""
+"""Garbage collection of mirrored zips under random Studio histories: upload, publish, delete, collect, and two
+authors whose uploads interleave on different blocks of one course."""
 import hashlib
 import tempfile
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from hypothesis import settings
@@ -15,6 +17,9 @@ from tests.fake_platform import FakePlatform, installed
 COURSE = CourseKey.from_string("course-v1:ORG+GC+RUN")
 BLOCKS = [COURSE.make_usage_key("scorm", f"block{index}") for index in range(3)]
 block_index = st.integers(min_value=0, max_value=len(BLOCKS) - 1)
+GRACE_SECONDS = 3600
+AUTHORS = ("A", "B")
+author = st.sampled_from(AUTHORS)
 
 
 class StudioHistory(RuleBasedStateMachine):
@@ -27,6 +32,9 @@ class StudioHistory(RuleBasedStateMachine):
         self.folder = tempfile.TemporaryDirectory()
         self.uploads = 0
         self.collected = False
+        self.now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        self.platform.contentstore.clock = lambda: self.now
+        self.pending = {}  # author -> (block index, sha1, when): zip mirrored, block not saved by Studio yet
 
     def teardown(self):
         self.platform_context.__exit__(None, None, None)
@@ -36,7 +44,11 @@ class StudioHistory(RuleBasedStateMachine):
         return self.platform.modulestore.courses.get(COURSE, {}).get(name, {})
 
     def referenced(self):
-        return {block.package_sha1 for name in ("draft", "published") for block in self.branch(name).values()}
+        """The zips blocks reference once every pending save is done: a pending upload replaces its block's draft."""
+        draft = {usage_key: block.package_sha1 for usage_key, block in self.branch("draft").items()}
+        draft.update({BLOCKS[index]: sha1 for index, sha1, _when in self.pending.values()})
+        published = {block.package_sha1 for block in self.branch("published").values()}
+        return set(draft.values()) | published
 
     def mirrored(self):
         return {mirror.sha1_of_asset_name(name) for name in self.platform.contentstore.course_asset_names(COURSE)}
@@ -47,14 +59,53 @@ class StudioHistory(RuleBasedStateMachine):
         assert len(self.platform.modulestore.get_items_calls) - calls_before == 2
         self.collected = True
 
-    @rule(index=block_index)
-    def upload(self, index):
+    def new_zip(self):
         self.uploads += 1
         path = Path(self.folder.name) / f"{self.uploads}.zip"
         path.write_bytes(f"package {self.uploads}".encode())
-        sha1 = hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()
-        self.collect_checked(lambda: mirror.sync_upload(COURSE, BLOCKS[index], sha1, path, chunk_size=4))
+        return path, hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()
+
+    def sync_upload(self, index, sha1, path):
+        """The upload handler's mirror step, run the way the block runs it (with the grace period)."""
+        self.collect_checked(lambda: mirror.sync_upload(COURSE, BLOCKS[index], sha1, path, chunk_size=4,
+                                                        grace_seconds=GRACE_SECONDS, now=self.now))
+
+    @rule(index=block_index)
+    def upload(self, index):
+        path, sha1 = self.new_zip()
+        self.sync_upload(index, sha1, path)
         self.platform.modulestore.save_draft(BLOCKS[index], package_sha1=sha1)
+
+    @rule(who=author, index=block_index)
+    def upload_handler_returns(self, who, index):
+        """An author's upload mirrors its zip and collects; Studio saves the block later (upload_saved)."""
+        busy = {block for block, _sha1, _when in self.pending.values()}
+        if who in self.pending or index in busy:
+            return
+        path, sha1 = self.new_zip()
+        self.sync_upload(index, sha1, path)
+        self.pending[who] = (index, sha1, self.now)
+
+    @rule(who=author)
+    def upload_saved(self, who):
+        """Studio's update_item of the author's block, after the handler returned: its zip must still be there."""
+        if who not in self.pending:
+            return
+        index, sha1, _when = self.pending.pop(who)
+        assert sha1 in self.mirrored(), f"author {who}'s zip was deleted before Studio saved the block"
+        self.platform.modulestore.save_draft(BLOCKS[index], package_sha1=sha1)
+
+    @rule(seconds=st.integers(min_value=1, max_value=3 * GRACE_SECONDS))
+    def time_passes(self, seconds):
+        """Time moves on; while an upload waits for Studio's save, by less than the grace period in all (Studio
+        saves the block as soon as the handler returns)."""
+        if self.pending:
+            oldest = min(when for _index, _sha1, when in self.pending.values())
+            seconds = min(seconds, int((oldest + timedelta(seconds=GRACE_SECONDS) - self.now).total_seconds()) - 1)
+        if seconds <= 0:
+            return
+        self.now += timedelta(seconds=seconds)
+        self.collected = False
 
     @rule(index=block_index)
     def publish(self, index):
@@ -68,22 +119,31 @@ class StudioHistory(RuleBasedStateMachine):
 
     @rule()
     def collect(self):
-        self.collect_checked(lambda: mirror.collect_garbage(COURSE, {}))
+        self.collect_checked(lambda: mirror.collect_garbage(COURSE, {}, GRACE_SECONDS, now=self.now))
+
+    def young(self):
+        """Mirrored zips still inside the grace period."""
+        rows, _total = self.platform.contentstore.get_all_content_for_course(COURSE)
+        return {mirror.sha1_of_asset_name(row["asset_key"].block_id) for row in rows
+                if self.now - row["uploadDate"] < timedelta(seconds=GRACE_SECONDS)}
 
     @invariant()
-    def referenced_zips_are_never_deleted(self):
+    def zips_referenced_after_the_pending_saves_are_never_deleted(self):
         assert self.referenced() <= self.mirrored()
 
     @invariant()
-    def after_gc_each_block_keeps_at_most_its_draft_and_published_zip(self):
+    def after_gc_only_referenced_or_young_zips_stay(self):
         if not self.collected:
             return
-        assert self.mirrored() == self.referenced()
-        live_blocks = set(self.branch("draft")) | set(self.branch("published"))
-        assert len(self.mirrored()) <= 2 * len(live_blocks)
+        assert self.referenced() <= self.mirrored() <= self.referenced() | self.young()
+        if not self.young() - self.referenced():
+            live_blocks = set(self.branch("draft")) | set(self.branch("published")) | {
+                BLOCKS[index] for index, _sha1, _when in self.pending.values()}
+            assert len(self.mirrored()) <= 2 * len(live_blocks)
 
 
-StudioHistory.TestCase.settings = settings(max_examples=60, stateful_step_count=25, deadline=None)
+StudioHistory.TestCase.settings = settings(max_examples=80, stateful_step_count=30, deadline=None,
+                                           report_multiple_bugs=False)
 TestStudioHistory = StudioHistory.TestCase
 
 

@@ -74,13 +74,55 @@ def test_verify_fails_on_a_missing_tree(fake_platform, course_key, package):
         run("verify")
 
 
-def test_verify_reports_unmirrored_packages_with_the_mirror_on(fake_platform, course_key, storage, package,
-                                                               block_settings):
+def keep_zip_beside(storage, sha1, zip_path):
+    """What an upload does: the zip stays beside its tree as <LOCATION>/<sha1>.zip."""
+    tree = PackageTree(storage, "scorm", sha1)
+    storage.save(tree.zip_name, ContentFile(zip_path.read_bytes()))
+    return tree
+
+
+@pytest.mark.parametrize(("zip_beside", "expected"), [
+    (True, "UNMIRRORED draft {usage} {sha1} (resync mirrors it from scorm/{sha1}.zip)"),
+    (False, "NO COPY draft {usage} {sha1} (no course asset and no zip beside its tree"),
+])
+def test_verify_names_unmirrored_blocks_and_whether_resync_can_mirror_them(
+        fake_platform, course_key, storage, package, block_settings, zip_beside, expected):
     path, sha1 = package
     block_settings["CONTENTSTORE_SYNC_ENABLED"] = True
-    add_block(fake_platform, course_key, "one", sha1, publish=False)
+    usage = add_block(fake_platform, course_key, "one", sha1, publish=False)
     extract(storage, sha1, path)
-    assert "UNMIRRORED draft" in run("verify")
+    if zip_beside:
+        keep_zip_beside(storage, sha1, path)
+    assert expected.format(usage=usage, sha1=sha1) in run("verify")
+
+
+def test_resync_mirrors_from_the_zip_beside_the_tree_by_default(fake_platform, course_key, storage, package,
+                                                                block_settings):
+    path, sha1 = package
+    block_settings["CONTENTSTORE_SYNC_ENABLED"] = True
+    add_block(fake_platform, course_key, "one", sha1)
+    keep_zip_beside(storage, sha1, path)
+    output = run("resync")
+    assert f"EXTRACTED block-v1:ORG+COURSE+RUN+type@scorm+block@one {sha1} from scorm/{sha1}.zip" in output
+    assert f"MIRRORED {course_key} {sha1} from scorm/{sha1}.zip" in output
+    asset = fake_platform.contentstore.assets[str(mirror_location(course_key, sha1))]
+    assert asset.locked and asset.data == path.read_bytes()
+    assert PackageTree(storage, "scorm", sha1).is_complete()
+    assert "MIRRORED" not in run("resync")  # nothing left to do
+
+
+def test_resync_names_a_block_with_no_zip_anywhere(fake_platform, course_key, storage, package, block_settings):
+    path, sha1 = package
+    block_settings["CONTENTSTORE_SYNC_ENABLED"] = True
+    add_block(fake_platform, course_key, "one", sha1)
+    extract(storage, sha1, path)
+    output = run("resync")
+    assert f"NO COPY block-v1:ORG+COURSE+RUN+type@scorm+block@one {sha1}" in output
+    assert fake_platform.contentstore.course_asset_names(course_key) == []
+
+
+def mirror_location(course_key, sha1):
+    return course_key.make_asset_key("asset", mirror.asset_name(sha1))
 
 
 def test_resync_reextracts_from_the_contentstore(fake_platform, course_key, storage, package):

@@ -93,6 +93,10 @@ class StoredAsset:
     upload_date: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
 
+def utc_now():
+    return datetime.now(timezone.utc)
+
+
 def _db_id(location):
     """The platform keys split assets by the branchless string of their AssetKey."""
     return str(location.for_branch(None))
@@ -105,6 +109,8 @@ class FakeContentStore:
         self.assets = {}
         self.calls = []
         self.failing = set()  # method names that raise ContentstoreUnavailable
+        self.clock = utc_now  # what GridFS stamps as uploadDate on save; tests may move it
+        self.bytes_read = 0  # bytes handed out by find() without as_stream: the platform reads those whole
 
     def _enter(self, name):
         self.calls.append(name)
@@ -122,9 +128,24 @@ class FakeContentStore:
         self.assets[_db_id(content.location)] = StoredAsset(
             asset_key=content.location.for_branch(None), name=content.name, content_type=content.content_type,
             data=data, locked=getattr(content, "locked", False), import_path=content.import_path,
-            saved_from_iterator=from_iterator,
+            saved_from_iterator=from_iterator, upload_date=self.clock(),
         )
         return content
+
+    def copy_all_course_assets(self, source_course_key, dest_course_key):
+        """MongoContentStore.copy_all_course_assets (run by clone_course for a rerun): every asset's bytes and
+        attributes, ``locked`` included, under the same name in the destination course; read whole."""
+        self._enter("copy_all_course_assets")
+        rows, _total = self.get_all_content_for_course(source_course_key)
+        for row in rows:
+            stored = self.assets[_db_id(row["asset_key"])]
+            self.bytes_read += len(stored.data)
+            location = dest_course_key.make_asset_key("asset", stored.asset_key.block_id).for_branch(None)
+            self.assets[_db_id(location)] = StoredAsset(
+                asset_key=location, name=stored.name, content_type=stored.content_type, data=stored.data,
+                locked=stored.locked, import_path=stored.import_path, saved_from_iterator=False,
+                upload_date=self.clock(),
+            )
 
     def delete(self, location_or_id):
         self._enter("delete")
@@ -145,6 +166,7 @@ class FakeContentStore:
         }
         if as_stream:
             return StaticContentStream(location, stored.name, stored.content_type, io.BytesIO(stored.data), **details)
+        self.bytes_read += len(stored.data)
         return StaticContent(location, stored.name, stored.content_type, stored.data, **details)
 
     def get_all_content_for_course(self, course_key, start=0, maxresults=-1, sort=None, filter_params=None):
@@ -284,6 +306,20 @@ class FakeModuleStore:
             setattr(block, name, value)
         draft[usage_key] = block
         return block
+
+    def update_item(self, xblock, user_id=None, allow_not_found=False, **kwargs):  # pylint: disable=unused-argument
+        """Split's update_item: the block's authored fields (content and settings scopes) persisted on the draft
+        branch. Studio calls it after a handler returns and when a pasted block is created."""
+        from xblock.fields import Scope  # pylint: disable=import-outside-toplevel
+
+        usage_key = xblock.scope_ids.usage_id
+        draft = self._branches(usage_key.course_key)["draft"]
+        if usage_key not in draft and not allow_not_found:
+            raise KeyError(f"ItemNotFoundError: {usage_key}")
+        authored = {name: field.read_from(xblock) for name, field in xblock.fields.items()
+                    if field.scope in (Scope.content, Scope.settings) and field.is_set_on(xblock)}
+        self.save_draft(usage_key, **authored)
+        return xblock
 
     def publish(self, usage_key):
         """Copy the draft to the published branch; a block deleted from draft leaves published too."""

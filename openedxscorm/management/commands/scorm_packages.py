@@ -1,11 +1,12 @@
 """Operators' checks and repairs of SCORM package trees: ``verify``, ``resync``, ``sweep`` and ``sweep-uploads``.
 
 Blocks are found through the modulestore (every course, or those given with --course), on the draft and the
-published branch. A package's durable copies are the course's contentstore asset (with
-CONTENTSTORE_SYNC_ENABLED) and the OLX export; the extracted tree can be rebuilt from either, but a zip cannot
-be rebuilt from a tree (zipping again gives other bytes, hence another sha1). So ``resync`` re-extracts missing
-trees from the contentstore, and mirrors a zip into the contentstore only when the operator hands it the zips
-(--zips FOLDER, any file names: they are matched by sha1).
+published branch. A package's durable copies are the zip kept beside its tree (``<LOCATION>/<sha1>.zip``), the
+course's contentstore asset (with CONTENTSTORE_SYNC_ENABLED) and the OLX export; the extracted tree can be rebuilt
+from any of them, but a zip cannot be rebuilt from a tree (zipping again gives other bytes, hence another sha1).
+So ``resync`` re-extracts missing trees from the zip beside the tree, else from the contentstore, and with the
+mirror on gives each course the asset it lacks from the zip beside the tree. Zips kept elsewhere can be handed
+to it with --zips FOLDER (any file names: they are matched by sha1).
 
 ``sweep`` deletes trees (folders named by a 40-hex sha1 under LOCATION) that no block references. It reads one
 storage: the one STORAGE_FUNC gives the first block found. Folders of the openedx-scorm-xblock layout
@@ -28,9 +29,9 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from opaque_keys.edx.keys import CourseKey
 
-from openedxscorm import compat, learner_store, legacy
+from openedxscorm import compat, learner_store, legacy, mirror
 from openedxscorm.chunked_upload import stale_uploads
-from openedxscorm.mirror import asset_path, block_sha1, mirror_zip
+from openedxscorm.mirror import block_sha1
 from openedxscorm.package import Limits, spool_path
 from openedxscorm.rehydrate import ensure_tree, forget_failure, package_extractor
 from openedxscorm.settings import django_block_settings
@@ -68,7 +69,8 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         for name, description in (
             ("verify", "Check that every SCORM block's tree is complete; exits non-zero when one is not."),
-            ("resync", "Re-extract missing trees (from --zips or the contentstore); mirror zips given with --zips."),
+            ("resync", "Re-extract missing trees and, with the mirror on, mirror each course's missing zips, from the "
+                       "zip beside each tree (or --zips)."),
             ("sweep", "Delete trees no SCORM block references (dry run unless --apply)."),
             ("sweep-uploads", "Delete unfinished Studio uploads older than PARTIAL_UPLOAD_TIMEOUT "
                               "(dry run unless --apply)."),
@@ -76,7 +78,7 @@ class Command(BaseCommand):
             action = actions.add_parser(name, help=description)
             action.add_argument("--course", action="append", default=[], help="A course key (repeatable).")
             if name == "resync":
-                action.add_argument("--zips", help="A folder of package zips, matched to blocks by sha1.")
+                action.add_argument("--zips", help="A folder of zips kept elsewhere, matched to blocks by sha1.")
             if name in ("sweep", "sweep-uploads"):
                 action.add_argument("--apply", action="store_true", help="Really delete (default: dry run).")
             if name == "sweep":
@@ -121,18 +123,13 @@ class Command(BaseCommand):
             state, details = checked[tree.prefix]
             problems += state != "OK"
             self.say(state, use.branch, use.usage_key, use.sha1, *details)
-            if settings["CONTENTSTORE_SYNC_ENABLED"] and not compat.is_library_v2(use.course_key):
-                if not self.asset_exists(use.course_key, use.sha1):
-                    self.say("UNMIRRORED", use.branch, use.usage_key, use.sha1)
+            if settings["CONTENTSTORE_SYNC_ENABLED"] and not mirror.asset_exists(use.course_key, use.sha1):
+                beside = mirror.stored_zip_exists(tree)
+                self.say("UNMIRRORED" if beside else "NO COPY", use.branch, use.usage_key, use.sha1,
+                         f"(resync mirrors it from {tree.zip_name})" if beside else
+                         "(no course asset and no zip beside its tree: export carries nothing; upload it again)")
         if problems:
             raise CommandError(f"{problems} SCORM block(s) have an incomplete package tree")
-
-    @staticmethod
-    def asset_exists(course_key, sha1):
-        content = compat.find_asset(compat.asset_location(course_key, asset_path(sha1)))
-        if content is not None and hasattr(content, "close"):
-            content.close()
-        return content is not None
 
     # -- resync
 
@@ -149,10 +146,21 @@ class Command(BaseCommand):
                 tree.unmark()  # extracted again below, over the files that are there
             if state != "OK":
                 self.rebuild(use, tree, zips.get(use.sha1), settings)
-            if use.sha1 in zips and settings["CONTENTSTORE_SYNC_ENABLED"] and \
-                    not compat.is_library_v2(use.course_key):
-                if mirror_zip(use.course_key, use.sha1, zips[use.sha1], settings["CHUNK_SIZE"]):
-                    self.say("MIRRORED", use.course_key, use.sha1)
+            if settings["CONTENTSTORE_SYNC_ENABLED"] and not compat.is_library_v2(use.course_key):
+                self.mirror(use, tree, zips.get(use.sha1), settings)
+
+    def mirror(self, use, tree, local_zip, settings):
+        """Give the course its missing asset: from --zips when given one for this sha1, else from beside the tree."""
+        if local_zip is not None:
+            if mirror.mirror_zip(use.course_key, use.sha1, local_zip, settings["CHUNK_SIZE"]):
+                self.say("MIRRORED", use.course_key, use.sha1, "from", local_zip)
+            return
+        outcome = mirror.heal(use.course_key, tree, settings["CHUNK_SIZE"])
+        said = {mirror.HEALED: ("MIRRORED", use.course_key, use.sha1, "from", tree.zip_name),
+                mirror.NO_COPY: ("NO COPY", use.usage_key, use.sha1, "no zip beside its tree; try --zips"),
+                mirror.UNAVAILABLE: ("FAILED", use.usage_key, use.sha1, "the contentstore or storage failed")}
+        if outcome in said:
+            self.say(*said[outcome])
 
     def rebuild(self, use, tree, local_zip, settings):
         if local_zip is not None:
@@ -160,11 +168,12 @@ class Command(BaseCommand):
             self.say("EXTRACTED", use.usage_key, use.sha1, "from", local_zip)
             return
         forget_failure(tree, cache)
+        source = tree.zip_name if mirror.stored_zip_exists(tree) else "the contentstore"
         status = ensure_tree(tree, use.course_key, package_extractor(tree, settings), cache=cache,
                              lock_timeout=settings["REHYDRATE_LOCK_TIMEOUT"], wait_seconds=0,
                              chunk_size=settings["CHUNK_SIZE"])
         if status.ready:
-            self.say("EXTRACTED", use.usage_key, use.sha1, "from the contentstore")
+            self.say("EXTRACTED", use.usage_key, use.sha1, "from", source)
         else:
             self.say("FAILED" if status.reason else "BUSY", use.usage_key, use.sha1,
                      status.reason.render() if status.reason else "another worker is extracting it")
