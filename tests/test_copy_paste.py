@@ -6,7 +6,6 @@ and, with the mirror on, the destination course holding the locked ``scorm_packa
 """
 import hashlib
 import os
-import zipfile
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -29,6 +28,7 @@ from tests.fake_platform.studio import (
     stage_block,
     sync_library_block,
 )
+from tests.packages import Sco, write_package
 
 pytest_plugins = ["tests.fake_platform.plugin"]
 
@@ -36,32 +36,14 @@ SOURCE = CourseKey.from_string("course-v1:Org+SCORM101+2026")
 OTHER = CourseKey.from_string("course-v1:Other+SCORM201+2027")
 LIBRARY = LibraryLocatorV2(org="Org", slug="scorm-lib")
 
-MANIFEST = """<?xml version="1.0"?>
-<manifest identifier="moves" version="1.0" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
-          xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2">
-  <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
-  <organizations default="org">
-    <organization identifier="org"><title>{title}</title>
-      <item identifier="item" identifierref="sco"><title>Lesson</title></item>
-    </organization>
-  </organizations>
-  <resources>
-    <resource identifier="sco" type="webcontent" adlcp:scormtype="sco" href="index.html">
-      <file href="index.html"/>
-    </resource>
-  </resources>
-</manifest>
-"""
 
 
 def build_package(path, title="Moves", padding=0):
-    """A SCORM 1.2 zip of one SCO; ``padding`` bytes of random data stored uncompressed make it as large as needed."""
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("imsmanifest.xml", MANIFEST.format(title=title), zipfile.ZIP_DEFLATED)
-        archive.writestr("index.html", f"<html><head><title>{title}</title></head><body>{title}</body></html>")
-        if padding:
-            archive.writestr("media/padding.bin", os.urandom(padding), zipfile.ZIP_STORED)
-    return path
+    """A SCORM 1.2 zip of one SCO; ``padding`` bytes of random data (which do not compress) make it as large as
+    needed."""
+    body = f"<html><head><title>{title}</title></head><body>{title}</body></html>"
+    return write_package(path, [Sco(body=body)], title=title,
+                         files={"media/padding.bin": os.urandom(padding)} if padding else None)
 
 
 @pytest.fixture(scope="module")

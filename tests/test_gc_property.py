@@ -43,10 +43,12 @@ class StudioHistory(RuleBasedStateMachine):
     def branch(self, name):
         return self.platform.modulestore.courses.get(COURSE, {}).get(name, {})
 
-    def referenced(self):
-        """The zips blocks reference once every pending save is done: a pending upload replaces its block's draft."""
+    def referenced(self, after_pending_saves=True):
+        """The zips blocks reference as stored, or once every pending save is done (a pending upload replaces its
+        block's draft)."""
         draft = {usage_key: block.package_sha1 for usage_key, block in self.branch("draft").items()}
-        draft.update({BLOCKS[index]: sha1 for index, sha1, _when in self.pending.values()})
+        if after_pending_saves:
+            draft.update({BLOCKS[index]: sha1 for index, sha1, _when in self.pending.values()})
         published = {block.package_sha1 for block in self.branch("published").values()}
         return set(draft.values()) | published
 
@@ -72,6 +74,8 @@ class StudioHistory(RuleBasedStateMachine):
 
     @rule(index=block_index)
     def upload(self, index):
+        if self.pending_on(index):
+            return
         path, sha1 = self.new_zip()
         self.sync_upload(index, sha1, path)
         self.platform.modulestore.save_draft(BLOCKS[index], package_sha1=sha1)
@@ -79,8 +83,7 @@ class StudioHistory(RuleBasedStateMachine):
     @rule(who=author, index=block_index)
     def upload_handler_returns(self, who, index):
         """An author's upload mirrors its zip and collects; Studio saves the block later (upload_saved)."""
-        busy = {block for block, _sha1, _when in self.pending.values()}
-        if who in self.pending or index in busy:
+        if who in self.pending or self.pending_on(index):
             return
         path, sha1 = self.new_zip()
         self.sync_upload(index, sha1, path)
@@ -107,13 +110,21 @@ class StudioHistory(RuleBasedStateMachine):
         self.now += timedelta(seconds=seconds)
         self.collected = False
 
+    def pending_on(self, index):
+        """True while the block's upload request has not been saved: Studio does nothing else to it meanwhile."""
+        return any(pending_index == index for pending_index, _sha1, _when in self.pending.values())
+
     @rule(index=block_index)
     def publish(self, index):
+        if self.pending_on(index):
+            return
         self.platform.modulestore.publish(BLOCKS[index])
         self.collected = False
 
     @rule(index=block_index)
     def delete_block(self, index):
+        if self.pending_on(index):
+            return
         self.platform.modulestore.delete_item(BLOCKS[index])
         self.collected = False
 
@@ -135,8 +146,9 @@ class StudioHistory(RuleBasedStateMachine):
     def after_gc_only_referenced_or_young_zips_stay(self):
         if not self.collected:
             return
-        assert self.referenced() <= self.mirrored() <= self.referenced() | self.young()
-        if not self.young() - self.referenced():
+        kept = self.referenced() | self.referenced(after_pending_saves=False) | self.young()
+        assert self.referenced() <= self.mirrored() <= kept
+        if not kept - self.referenced():
             live_blocks = set(self.branch("draft")) | set(self.branch("published")) | {
                 BLOCKS[index] for index, _sha1, _when in self.pending.values()}
             assert len(self.mirrored()) <= 2 * len(live_blocks)
