@@ -25,7 +25,8 @@ def sha1_of(path):
 
 @pytest.fixture
 def s3_block(fake_platform, s3_storage):  # noqa: ARG001  (the fake platform answers the contentstore calls)
-    block = make_block(key=COURSE, CONTENTSTORE_SYNC_ENABLED=True, STORAGE_FUNC=lambda _block: s3_storage)
+    block = make_block(key=COURSE, CONTENTSTORE_SYNC_ENABLED=True, GC_GRACE_SECONDS=0,
+                       STORAGE_FUNC=lambda _block: s3_storage)
     fake_platform.modulestore.save_draft(block.scope_ids.usage_id, package_sha1="")
     return block
 
