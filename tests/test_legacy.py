@@ -17,6 +17,7 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from fs.memoryfs import MemoryFS
+from fs.tempfs import TempFS
 from lxml import etree
 from opaque_keys.edx.keys import CourseKey
 from webob import Request
@@ -26,8 +27,12 @@ from openedxscorm import legacy
 from openedxscorm.block import ScormXBlock
 from openedxscorm.runtime import SCORM12, SCORM2004, derive
 from tests.block_runtime import BlockTestRuntime, make_block
+from tests.fake_platform.studio import stage_block
 from tests.packages import fixture_zip
 from tests.test_player import launch_config
+
+
+pytest_plugins = ["tests.fake_platform.plugin"]
 
 PACKAGE = fixture_zip("probe-1.2.zip")
 TARGET = CourseKey.from_string("course-v1:Other+SCORM201+2027")
@@ -203,19 +208,20 @@ def test_legacy_version_names_are_understood(storage):  # noqa: ARG001
 # -- export, sweep and rollback on hand-built 19.x shapes (tests/upstream checks them against the real wheel) --
 
 def test_export_rebuilds_the_same_zip_from_a_tree_and_prefers_a_kept_zip(storage):
+    # A course export writes into a folder on disk; an in-memory filesystem is the clipboard's (never bundled into).
     block = legacy_block(storage)
-    node, export_fs = etree.Element("scorm"), MemoryFS()
+    node, export_fs = etree.Element("scorm"), TempFS()
     block.runtime.export_fs = export_fs
     block.add_xml_to_node(node)
     bundled = export_fs.readbytes(node.get("package_file"))
     assert members(io.BytesIO(bundled)) == members()
-    again = MemoryFS()
+    again = TempFS()
     block.runtime.export_fs = again
     block.add_xml_to_node(etree.Element("scorm"))
     assert again.readbytes(node.get("package_file")) == bundled
 
     storage.save(f"scorm/{package_meta()['sha1']}.zip", ContentFile(PACKAGE.read_bytes()))
-    kept = MemoryFS()
+    kept = TempFS()
     block.runtime.export_fs = kept
     block.add_xml_to_node(etree.Element("scorm"))
     assert kept.readbytes(node.get("package_file")) == PACKAGE.read_bytes()
@@ -275,3 +281,9 @@ def test_19x_handlers_refuse_what_is_not_json_and_ignore_unknown_elements(storag
         "value": "review"}
     answers = post_json(block, "scorm_set_values", b'[{"name": "cmi.core.lesson_location", "value": true}, 7]').json
     assert [answer["code"] for answer in answers] == ["bad_value", "bad_value"]
+
+
+def test_a_legacy_block_copied_to_the_clipboard_bundles_nothing(storage, fake_platform):
+    block = legacy_block(storage)
+    staged = stage_block(fake_platform, block)
+    assert staged.files == [] and etree.fromstring(staged.olx).get("package_file") is None
