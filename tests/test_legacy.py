@@ -31,7 +31,6 @@ from tests.fake_platform.studio import stage_block
 from tests.packages import fixture_zip
 from tests.test_player import launch_config
 
-
 pytest_plugins = ["tests.fake_platform.plugin"]
 
 PACKAGE = fixture_zip("probe-1.2.zip")
