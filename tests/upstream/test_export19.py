@@ -41,7 +41,8 @@ def test_block_never_uploaded_again_exports_a_zip_rebuilt_from_its_19x_tree(upst
 
     imported = import_node(node, export_fs, TARGET)
     assert imported.package_sha1 == sha1_of(bundled)
-    assert imported.package_filename.endswith(".zip") and imported.scorm_version == "1.2"
+    assert imported.package_filename.endswith(".zip") and imported.scorm_version == "SCORM_12"  # 19.x's names
+    assert imported.package_meta["sha1"] == f"../{imported.package_sha1}"  # what 19.x plays after a rollback
     assert get(imported, "assets_proxy", f"{imported.package_sha1}/shared/style.css").body == b"body { margin: 0 }"
 
 
