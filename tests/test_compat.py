@@ -1,4 +1,6 @@
 """compat.py against the contract fake: exact key strings, errors, return shapes, revision rules."""
+from datetime import datetime, timezone
+
 import pytest
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
@@ -109,3 +111,22 @@ def test_keys_of_blocks_and_libraries(fake_platform, course_key):
 def test_revision_option_values_are_the_platforms(fake_platform):
     assert compat.revision_option("draft") == "rev-opt-draft-only"
     assert compat.revision_option("published") == "rev-opt-published-only"
+
+
+def test_course_asset_uploads_give_each_row_its_upload_date(fake_platform, course_key):
+    moment = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    fake_platform.contentstore.clock = lambda: moment
+    compat.save_asset(compat.asset_location(course_key, "one.zip"), "one.zip", "application/zip", b"x", locked=True)
+    assert [(key.block_id, uploaded) for key, uploaded in compat.course_asset_uploads(course_key)] == [
+        ("one.zip", moment)]
+
+
+def test_the_fakes_rerun_copies_assets_locked_as_they_were(fake_platform, course_key):
+    other = CourseKey.from_string("course-v1:ORG+RERUN+RUN")
+    compat.save_asset(compat.asset_location(course_key, "a/locked.zip"), "a_locked.zip", "application/zip", b"l",
+                      locked=True)
+    compat.save_asset(compat.asset_location(course_key, "open.pdf"), "open.pdf", "application/pdf", b"o",
+                      locked=False)
+    fake_platform.contentstore.copy_all_course_assets(course_key, other)
+    rows, _total = fake_platform.contentstore.get_all_content_for_course(other)
+    assert {row["asset_key"].block_id: row["locked"] for row in rows} == {"a_locked.zip": True, "open.pdf": False}

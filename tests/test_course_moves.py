@@ -7,6 +7,7 @@ import hashlib
 import logging
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from fs.osfs import OSFS
 from lxml import etree
@@ -54,9 +55,11 @@ def export_block(block, export_fs):
 
 
 def import_block(xml, resources_fs, target_key, usage_name="imported", **settings):
-    """Course import: parse_xml with only the field-data service and runtime.resources_fs, keys in the new course."""
+    """Course import: parse_xml with runtime.resources_fs and the import's id generator naming the target course
+    (xml_importer's ImportSystem); the keys are given in the new course here, as the import ends up saving them."""
     runtime = BlockTestRuntime(xblock_settings=settings)
     runtime.resources_fs = resources_fs
+    runtime.id_generator.target_course_id = target_key
     usage_key = target_key.make_usage_key("scorm", usage_name)
     return ScormXBlock.parse_xml(etree.fromstring(xml), runtime, ScopeIds("learner", "scorm", usage_key, usage_key))
 
@@ -184,3 +187,109 @@ def test_content_library_v2_says_it_has_no_contentstore(fake_platform, storage):
     response = upload(block)
     assert response.status_code == 200
     assert any("Content libraries" in notice for notice in response.json["notices"])
+
+
+# -- the self-healing mirror: a course lacking its zip gets it from the one beside the tree ---------------------
+
+def without_asset(platform, course_key, sha1):
+    platform.contentstore.delete(f"{asset_key(course_key, sha1)}")
+    assert asset_key(course_key, sha1) not in platform.contentstore.assets
+
+
+def test_a_mirror_off_export_imported_with_the_mirror_on_gets_its_locked_copy(fake_platform, storage, settings,
+                                                                            tmp_path):
+    block = make_block(key=SOURCE)
+    upload(block)
+    course_fs = OSFS(str(tmp_path / "export"), create=True)
+    xml = export_block(block, course_fs)
+    assert etree.fromstring(xml).get("package_file")
+    settings.XBLOCK_SETTINGS = {"ScormXBlock": dict(SYNC_ON)}
+    imported = import_block(xml, course_fs, TARGET, **SYNC_ON)
+    asset = fake_platform.contentstore.assets[asset_key(TARGET, imported.package_sha1)]
+    assert asset.locked and asset.data == PACKAGE.read_bytes()
+
+
+@pytest.mark.parametrize("studio_action", ["author_view", "studio_view", "save"])
+def test_studio_views_and_saves_heal_a_course_without_its_zip(fake_platform, storage, mirror_on, studio_action):
+    block = make_block(key=SOURCE, **SYNC_ON)
+    upload(block)
+    without_asset(fake_platform, SOURCE, block.package_sha1)
+    if studio_action == "save":
+        response = block.handle("studio_submit", Request.blank("/", POST={"display_name": "Renamed"}))
+        assert response.status_code == 200 and block.display_name == "Renamed"
+    else:
+        getattr(block, studio_action)()
+    assert fake_platform.contentstore.assets[asset_key(SOURCE, block.package_sha1)].locked
+
+
+def test_export_heals_first_and_then_names_the_asset(fake_platform, storage, mirror_on, tmp_path):
+    block = make_block(key=SOURCE, **SYNC_ON)
+    upload(block)
+    without_asset(fake_platform, SOURCE, block.package_sha1)
+    node = etree.fromstring(export_block(block, OSFS(str(tmp_path / "export"), create=True)))
+    assert node.get("package_asset") == f"/static/scorm_packages_{block.package_sha1}.zip"
+    assert node.get("package_file") is None
+    assert fake_platform.contentstore.assets[asset_key(SOURCE, block.package_sha1)].locked
+
+
+def test_export_without_any_copy_of_the_zip_names_nothing_and_says_so(fake_platform, storage, mirror_on, tmp_path,
+                                                                      caplog):
+    block = make_block(key=SOURCE, **SYNC_ON)
+    upload(block)
+    without_asset(fake_platform, SOURCE, block.package_sha1)
+    storage.delete(PackageTree(storage, "scorm", block.package_sha1).zip_name)
+    export_fs = OSFS(str(tmp_path / "export"), create=True)
+    with caplog.at_level(logging.WARNING):
+        node = etree.fromstring(export_block(block, export_fs))
+    assert node.get("package_asset") is None and node.get("package_file") is None
+    assert export_fs.listdir("/") == []
+    assert f"SCORM package {block.package_sha1} of {SOURCE} is not exported" in caplog.text
+
+
+def test_export_falls_back_to_bundling_when_the_contentstore_fails(fake_platform, storage, mirror_on, tmp_path):
+    block = make_block(key=SOURCE, **SYNC_ON)
+    upload(block)
+    fake_platform.contentstore.failing.update({"find", "save"})
+    export_fs = OSFS(str(tmp_path / "export"), create=True)
+    node = etree.fromstring(export_block(block, export_fs))
+    assert node.get("package_asset") is None
+    assert export_fs.readbytes(node.get("package_file")) == PACKAGE.read_bytes()
+
+
+def test_a_missing_tree_is_re_extracted_from_the_course_asset_with_the_mirror_off(fake_platform, storage, settings,
+                                                                                 tmp_path):
+    block = make_block(key=SOURCE, **SYNC_ON)
+    upload(block)
+    course_fs = OSFS(str(tmp_path / "export"), create=True)
+    xml = export_block(block, course_fs)
+    export_course_assets(fake_platform, SOURCE, course_fs)
+
+    settings.MEDIA_ROOT = str(tmp_path / "mirror-off-instance-media")  # another instance, its mirror off
+    settings.XBLOCK_SETTINGS = {"ScormXBlock": {}}
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+    cache.clear()
+    imported = {}
+
+    def parse_blocks(target_key):
+        imported["block"] = import_block(xml, course_fs, target_key)
+        return {imported["block"].scope_ids.usage_id: {"package_sha1": imported["block"].package_sha1}}
+
+    import_course(fake_platform, course_fs, TARGET, parse_blocks)
+    _html, response = play(imported["block"])
+    assert response.status_code == 200
+    other_instance = FileSystemStorage(location=settings.MEDIA_ROOT)
+    assert other_instance.exists(PackageTree(other_instance, "scorm", block.package_sha1).marker_name)
+
+
+def test_a_lost_tree_is_re_extracted_from_the_zip_beside_it_without_the_contentstore(fake_platform, storage):
+    block = make_block(key=SOURCE)
+    upload(block)
+    tree = PackageTree(storage, "scorm", block.package_sha1)
+    kept_zip = storage.open(tree.zip_name).read()
+    tree.delete()  # the files, the marker and the zip; then only the zip comes back, as after a partial wipe
+    storage.save(tree.zip_name, ContentFile(kept_zip))
+    assert not tree.is_complete()
+    fake_platform.contentstore.failing.add("find")
+    _html, response = play(block)
+    assert response.status_code == 200 and tree.is_complete()
+    assert "find" not in fake_platform.contentstore.calls

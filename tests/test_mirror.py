@@ -3,10 +3,13 @@ import hashlib
 import logging
 import os
 import shutil
+from datetime import datetime, timedelta, timezone
 
 import pytest
+from django.core.files.base import ContentFile
 
 from openedxscorm import mirror
+from openedxscorm.trees import PackageTree
 from tests.packages import fixture_zip
 
 pytest_plugins = ["tests.fake_platform.plugin"]
@@ -158,3 +161,41 @@ def test_asset_names():
     assert mirror.sha1_of_asset_name(mirror.asset_name(sha1)) == sha1
     assert mirror.sha1_of_asset_name(f"scorm_packages_{sha1}.zip.old") is None
     assert os.path.basename(mirror.asset_path(sha1)) == f"{sha1}.zip"
+
+
+@pytest.mark.parametrize(("age_seconds", "naive", "kept"), [
+    (59, False, True), (60, False, False), (59, True, True), (3600, True, False),
+])
+def test_gc_keeps_unreferenced_zips_younger_than_the_grace_period(fake_platform, course_key, tmp_path, age_seconds,
+                                                                  naive, kept):
+    uploaded = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
+    fake_platform.contentstore.clock = lambda: uploaded.replace(tzinfo=None) if naive else uploaded  # MongoDB: naive
+    sha1 = save_zip_asset(course_key, b"another author's upload", tmp_path)
+    deleted = mirror.collect_garbage(course_key, {}, grace_seconds=60, now=uploaded + timedelta(seconds=age_seconds))
+    assert (fake_platform.contentstore.course_asset_names(course_key) == [mirror.asset_name(sha1)]) is kept
+    assert (deleted == []) is kept
+
+
+def test_an_upload_passes_the_grace_period_setting_to_gc(fake_platform, course_key, tmp_path):
+    old = save_zip_asset(course_key, b"an earlier upload", tmp_path)
+    path = tmp_path / "new.zip"
+    path.write_bytes(b"the new upload")
+    usage_key = course_key.make_usage_key("scorm", "one")
+    assert mirror.sync_upload(course_key, usage_key, sha1_of(path), path, grace_seconds=3600) == []
+    assert mirror.asset_name(old) in fake_platform.contentstore.course_asset_names(course_key)
+    assert mirror.sync_upload(course_key, usage_key, sha1_of(path), path, grace_seconds=0) == []
+    assert fake_platform.contentstore.course_asset_names(course_key) == [mirror.asset_name(sha1_of(path))]
+
+
+def test_heal_mirrors_from_the_zip_beside_the_tree_only_when_missing(fake_platform, course_key, storage):
+    data = b"zip kept beside its tree"
+    tree = PackageTree(storage, "scorm", sha1_of_bytes(data))
+    assert mirror.heal(course_key, tree) == mirror.NO_COPY
+    storage.save(tree.zip_name, ContentFile(data))
+    assert mirror.heal(course_key, tree, chunk_size=5) == mirror.HEALED
+    stored_copy = stored(fake_platform, course_key, tree.sha1)
+    assert stored_copy.locked and stored_copy.data == data and stored_copy.saved_from_iterator
+    assert mirror.heal(course_key, tree) == mirror.PRESENT
+    assert fake_platform.contentstore.calls.count("save") == 1
+    fake_platform.contentstore.failing.add("find")
+    assert mirror.heal(course_key, tree) == mirror.UNAVAILABLE
