@@ -531,7 +531,8 @@ class ScormPlayerMixin(LearnerVersionsMixin, CompletableXBlockMixin):
             "current": current, "package_sha1": version.sha1,
             "scos": {identifier: {"status": entry["status"], "completion": entry["derived"]["completion"],
                                   "success": entry["derived"]["success"], "score": entry["derived"]["score"],
-                                  "sessions": entry["state"].get("sessions", 0), "data": entry["data"]}
+                                  "sessions": entry["state"].get("sessions", 0), "data": entry["data"],
+                                  "seq": entry["state"].get("seq", 0)}
                      for identifier, entry in progress.scos.items()},
         })
 

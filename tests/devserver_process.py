@@ -1,0 +1,30 @@
+"""The dev server in a process of its own, for tests that talk to it over HTTP: its own var folder (database,
+media), the packages of a folder preloaded as scenarios, a free port on 127.0.0.1; stopped when the test is done."""
+import contextlib
+import os
+import subprocess
+import sys
+
+from tests.conftest import REPO_ROOT
+from tests.e2e.conftest import free_port, wait_for_http
+
+
+@contextlib.contextmanager
+def running_dev_server(var_dir, packages):
+    """Base URL of a dev server (runserver, threaded) with the zips of `packages` preloaded."""
+    env = {**os.environ, "SCORM_DEVSERVER_VAR": str(var_dir), "SCORM_PACKAGES_DIR": str(packages),
+           "DJANGO_SETTINGS_MODULE": "devserver.settings", "PYTHONPATH": str(REPO_ROOT)}
+    env.pop("SCORM_TEST_MEDIA_ROOT", None)
+    subprocess.run([sys.executable, "-m", "django", "migrate", "--run-syncdb", "--verbosity", "0"], cwd=REPO_ROOT,
+                   env=env, check=True)
+    port = free_port()
+    with open(var_dir / "server.log", "wb") as log_file:
+        server = subprocess.Popen([sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                                  cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            wait_for_http(base_url + "/", server)
+            yield base_url
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
