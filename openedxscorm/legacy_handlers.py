@@ -8,7 +8,7 @@ run-time refuses is answered with its reason and dropped; the batch's other valu
 does not resend them. Kept for one release after the switch, then removed (docs/upgrading.rst).
 """
 import json
-from dataclasses import asdict
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from webob import Request
@@ -33,6 +33,7 @@ def _(text):
 
 
 NO_PACKAGE = _("No SCORM package has been uploaded to this component yet.")
+NOT_FROM_19X = _("This page is out of date: reload it to continue.")
 BAD_VALUE = _("Each value must name a SCORM data model element and give it a text or a number.")
 
 
@@ -56,9 +57,8 @@ class LegacyHandlersMixin:
         """The query a POST of the player would carry: the first SCO of the served package, delivered to this
         learner under one fixed nonce, so that the page's batches continue one session."""
         items = self.launch_items()
-        delivery = deliveries.Delivery(**{**asdict(deliveries.new_delivery(
-            self.learner_key(), self.served_sha1(), self.first_sco_id(items), self.runtime_standard())),
-            "nonce": LEGACY_NONCE})
+        delivery = replace(deliveries.new_delivery(self.learner_key(), self.served_sha1(), self.first_sco_id(items),
+                                                   self.runtime_standard()), nonce=LEGACY_NONCE)
         return {DELIVERY_PARAMETER: deliveries.sign(delivery), SCO_PARAMETER: delivery.sco}
 
     def _legacy_state(self):
@@ -74,6 +74,9 @@ class LegacyHandlersMixin:
         return self._legacy_post(self.scorm_commit, {"seq": seq, "changes": changes, "terminate": terminate})
 
     def _legacy_playable(self):
+        """Only a block 19.x uploaded can have a page of 19.x open; only a package can be played."""
+        if not self.package_meta:
+            raise JsonHandlerError(404, self.gettext(NOT_FROM_19X))
         if self.runtime_standard() is None or not self.launch_items():
             raise JsonHandlerError(404, self.gettext(NO_PACKAGE))
 

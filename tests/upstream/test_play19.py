@@ -92,9 +92,12 @@ def test_a_page_opened_by_19x_keeps_storing_through_its_handlers(upstream19, sit
     assert (values["cmi.core.lesson_location"], values["cmi.core.entry"]) == ("p5", "resume")
 
 
-def test_a_legacy_handler_without_a_package_says_so(site):
-    status, answer = call(SwitchedBlock(site, ADA).block, "scorm_set_values", [{"name": "cmi.core.exit",
-                                                                                 "value": ""}])
+def test_legacy_handlers_answer_only_blocks_19x_uploaded(site):
+    block = SwitchedBlock(site, ADA).block
+    status, answer = call(block, "scorm_set_values", [{"name": "cmi.core.exit", "value": ""}])
+    assert status == 404 and "reload" in answer["error"]
+    block.package_meta = {"sha1": "0" * 40}  # 19.x's fields, its tree gone
+    status, answer = call(block, "scorm_set_values", [{"name": "cmi.core.exit", "value": ""}])
     assert status == 404 and "No SCORM package" in answer["error"]
 
 
