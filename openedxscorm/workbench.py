@@ -13,7 +13,8 @@ from .upload import receive_package
 
 log = logging.getLogger(__name__)
 BLOCK_TYPE = "scorm"
-# Played twice on one page, to show that each block keeps its own API and learner state.
+# Played twice on one page, to show that each block keeps its own API and learner state; when the folder lacks it,
+# the first SCORM 1.2 package of the folder is.
 TWO_BLOCKS_PACKAGE = "RuntimeBasicCalls_SCORM12.zip"
 
 
@@ -54,9 +55,17 @@ def package_scenarios():
             continue
         preloaded[zip_path.name] = attributes
         scenarios.append((f"SCORM: {zip_path.name}", scenario_xml(attributes)))
-    pair = preloaded.get(TWO_BLOCKS_PACKAGE)
-    if pair:
-        scenarios.append((f"SCORM: two blocks on one page ({Path(TWO_BLOCKS_PACKAGE).stem})",
+    pair_name = two_blocks_package(preloaded)
+    if pair_name:
+        pair = preloaded[pair_name]
+        scenarios.append((f"SCORM: two blocks on one page ({Path(pair_name).stem})",
                           scenario_xml({**pair, "display_name": "First block"},
                                        {**pair, "display_name": "Second block"})))
     return scenarios
+
+
+def two_blocks_package(preloaded):
+    """The zip name the two-blocks scenario plays, None when no SCORM 1.2 package was preloaded."""
+    if TWO_BLOCKS_PACKAGE in preloaded:
+        return TWO_BLOCKS_PACKAGE
+    return next((name for name, attributes in preloaded.items() if attributes.get("scorm_version") == "1.2"), None)

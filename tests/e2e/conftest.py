@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, packages_dir
+from tests.conftest import REPO_ROOT, package_zips
+from tests.packages import CATALOG, Sco, fixture_zip, write_package, write_zip
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -38,6 +39,35 @@ def wait_for_http(url, process, timeout=90):
     raise RuntimeError(f"dev server did not answer at {url}")
 
 
+# Scenarios of the browser tests besides one per CATALOG package: a block each test may change on its own.
+# A zip without a manifest is refused at preload, so its scenario is an empty block.
+SCENARIO_PACKAGES = {
+    "xss-target.zip": lambda path: fixture_copy("probe-1.2.zip", path),
+    "refused-upload-1.2.zip": lambda path: fixture_copy("probe-1.2.zip", path),
+    "large-upload-target.zip": lambda path: write_zip(path, {"readme.txt": "no manifest: an empty block"}),
+    "resumed-upload-target.zip": lambda path: write_zip(path, {"readme.txt": "no manifest: an empty block"}),
+    # The probe waits: the test makes every call itself.
+    "api-1.2.zip": lambda path: write_package(path, [Sco(parameters="?manual=1")], title="API probe 1.2"),
+    "api-2004.zip": lambda path: write_package(path, [Sco(parameters="?manual=1")], "2004", title="API probe 2004"),
+    "popup-1.2.zip": lambda path: write_package(path, [Sco(parameters="?manual=1")], title="Pop-up probe"),
+}
+
+
+def fixture_copy(name, path):
+    shutil.copyfile(fixture_zip(name), path)
+
+
+def scenario_folder(folder):
+    """The folder the workbench preloads: the project's packages, and the real valid ones when they are there."""
+    for name in CATALOG:
+        fixture_copy(name, folder / name)
+    for name, write in SCENARIO_PACKAGES.items():
+        write(folder / name)
+    for path in package_zips("valid"):
+        (folder / path.name).symlink_to(path)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def workbench_var(tmp_path_factory):
     """The dev server's var folder (database, media, tracking.log)."""
@@ -45,13 +75,13 @@ def workbench_var(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def workbench(workbench_var):
-    """Base URL of a workbench serving this block, with the valid shared packages preloaded as scenarios."""
+def workbench(workbench_var, tmp_path_factory):
+    """Base URL of a workbench serving this block, with the scenario folder's packages preloaded as scenarios."""
     var_dir = workbench_var
     env = {
         **os.environ,
         "SCORM_DEVSERVER_VAR": str(var_dir),
-        "SCORM_PACKAGES_DIR": str(packages_dir() / "valid"),
+        "SCORM_PACKAGES_DIR": str(scenario_folder(tmp_path_factory.mktemp("scenarios"))),
         "DJANGO_SETTINGS_MODULE": "devserver.settings",
         "PYTHONPATH": str(REPO_ROOT),
     }

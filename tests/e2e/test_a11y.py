@@ -10,8 +10,8 @@ from tests.e2e.player import block_frames, find_scenario
 
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
-SINGLE_SCO = "RuntimeBasicCalls_SCORM12.zip"
-MULTI_SCO = "ContentPackagingOneFilePerSCO_SCORM12.zip"
+SINGLE_SCO = "probe-1.2.zip"
+MULTI_SCO = "multi-1.2.zip"
 # The block's own markup: the workbench page around it is not ours to audit.
 BLOCK_PARTS = [".scorm-block", ".scorm-staff-panel"]
 RUN_AXE = """async (include) => {

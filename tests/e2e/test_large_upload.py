@@ -17,9 +17,9 @@ MB = 1000 * 1000
 BODY_LIMIT = 100 * 1024 * 1024  # client_max_body_size 100m
 LARGE = synthetic.PackageSpec(name="large-upload", file_count=12, media_count=1, media_size=250 * MB)
 SMALL = synthetic.PackageSpec(name="resumed-upload", file_count=12, media_count=1, media_size=40 * MB)
-# Blocks without a package: the manifest-only zips of the shared folder are refused, so their scenarios are empty.
-LARGE_TARGET = "MinimalValid_SCORM20043rdEdition.zip"
-RESUMED_TARGET = "AdlAttributes_SCORM20043rdEdition.zip"
+# Blocks without a package: zips without a manifest, refused at preload, so their scenarios are empty.
+LARGE_TARGET = "large-upload-target.zip"
+RESUMED_TARGET = "resumed-upload-target.zip"
 LESSON_TITLE = "Synthetic benchmark lesson"
 UPLOAD_TIMEOUT_MS = 240_000
 

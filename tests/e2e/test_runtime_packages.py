@@ -1,6 +1,7 @@
-"""A learner plays the ADL golf samples (RuntimeBasicCalls, SCORM 1.2 and 2004 3rd edition) in the workbench:
-values set through the API found from the content frame reach the server, resume after a reload, earn the
-grade their score says, survive the page closing, and stay apart between two blocks of one page."""
+"""A learner plays the project's probe SCO, and the ADL golf samples (RuntimeBasicCalls, SCORM 1.2 and 2004 3rd
+edition) when SCORM_PACKAGES_DIR has them, in the workbench: values set through the API found from the content
+frame reach the server, resume after a reload, earn the grade their score says, survive the page closing, and stay
+apart between two blocks of one page."""
 import uuid
 
 import pytest
@@ -29,6 +30,11 @@ PACKAGES = {
 }
 
 
+# (standard, zip): the probe SCOs always, the golf samples when present.
+PLAYED = [("1.2", "probe-1.2.zip"), ("2004", "probe-2004.zip")] + [
+    (standard, package["zip"]) for standard, package in sorted(PACKAGES.items())]
+
+
 def open_block(page, workbench, label, learner, index=0):
     """Load the scenario as `learner`; return the block's launcher and SCO frames, and its state URL."""
     page.on("dialog", lambda dialog: dialog.accept())  # the golf samples ask whether to resume
@@ -42,11 +48,11 @@ def play_script(sco, standard, package):
         assert call(sco, standard, package["set"], element, value) == {"result": "true", "error": "0"}, element
 
 
-@pytest.mark.parametrize("standard", sorted(PACKAGES))
-def test_values_reach_server_resume_and_grade(workbench, page, standard):
+@pytest.mark.parametrize("standard, zip_name", PLAYED)
+def test_values_reach_server_resume_and_grade(workbench, page, standard, zip_name):
     package = PACKAGES[standard]
     learner = f"learner-{uuid.uuid4().hex[:8]}"
-    launcher, sco, state_url = open_block(page, workbench, package["zip"], learner)
+    launcher, sco, state_url = open_block(page, workbench, zip_name, learner)
     assert launch_values(launcher)[package["entry"]] == "ab-initio"
 
     play_script(sco, standard, package)
@@ -67,12 +73,12 @@ def test_values_reach_server_resume_and_grade(workbench, page, standard):
     assert wait_for_state(state_url, lambda s: s["sessions"] >= 1)["grade"]["value"] == pytest.approx(0.8)
 
 
-@pytest.mark.parametrize("standard", sorted(PACKAGES))
-def test_closing_right_after_terminate_keeps_the_values(workbench, chromium, standard):
+@pytest.mark.parametrize("standard, zip_name", PLAYED)
+def test_closing_right_after_terminate_keeps_the_values(workbench, chromium, standard, zip_name):
     package = PACKAGES[standard]
     context = chromium.new_context()
     page = context.new_page()
-    _launcher, sco, state_url = open_block(page, workbench, package["zip"], f"closer-{uuid.uuid4().hex[:8]}")
+    _launcher, sco, state_url = open_block(page, workbench, zip_name, f"closer-{uuid.uuid4().hex[:8]}")
     play_script(sco, standard, package)
     assert call(sco, standard, package["terminate"], "")["result"] == "true"
     page.close()
@@ -88,8 +94,7 @@ def test_closing_right_after_terminate_keeps_the_values(workbench, chromium, sta
 
 def test_page_leaving_beacon_passes_csrf_and_is_stored(workbench, page):
     """Values set without a Commit leave with the page as a beacon: a form carrying csrfmiddlewaretoken."""
-    launcher, sco, state_url = open_block(page, workbench, "RuntimeBasicCalls_SCORM12.zip",
-                                          f"beacon-{uuid.uuid4().hex[:8]}")
+    launcher, sco, state_url = open_block(page, workbench, "probe-1.2.zip", f"beacon-{uuid.uuid4().hex[:8]}")
     beacons = []
     page.on("request", lambda request: beacons.append(request) if "/scorm_commit" in request.url else None)
     assert call(sco, "1.2", "LMSSetValue", "cmi.suspend_data", "sent-by-beacon")["result"] == "true"

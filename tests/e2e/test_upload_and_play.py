@@ -1,13 +1,22 @@
-"""An author uploads a real package through the Studio view of the running dev server; a learner sees it play."""
+"""An author uploads a package through the Studio view of the running dev server; a learner sees it play."""
 import re
 import urllib.request
 import zipfile
 
-from tests.conftest import packages_dir
+from tests.conftest import real_package
+from tests.e2e.conftest import SCENARIO_PACKAGES
+from tests.packages import CATALOG, fixture_zip, write_zip
+
+
+def skip_unless_preloaded(label):
+    """A scenario named after a real package exists only when SCORM_PACKAGES_DIR holds it: skip, naming it."""
+    if label.endswith(".zip") and label not in CATALOG and label not in SCENARIO_PACKAGES:
+        real_package("valid", label)
 
 
 def scenario_url(base_url, label):
     """The workbench URL of the scenario whose link text contains label."""
+    skip_unless_preloaded(label)
     with urllib.request.urlopen(base_url + "/") as response:
         index = response.read().decode()
     for href, text in re.findall(r'<a href="([^"]+)">([^<]*)</a>', index):
@@ -37,7 +46,7 @@ def test_upload_in_studio_then_launch_page_plays(workbench, page):
     assert "No SCORM package has been uploaded" in page.inner_text(".scorm-block")
 
     page.goto(empty + "studio_view/")
-    zip_path = packages_dir() / "valid" / "ContentPackagingSingleSCO_SCORM12.zip"
+    zip_path = fixture_zip("probe-1.2.zip")
     page.set_input_files("input[name=file]", str(zip_path))
     page.fill("input[name=height]", "600")
     page.click("button.save-button")
@@ -47,21 +56,22 @@ def test_upload_in_studio_then_launch_page_plays(workbench, page):
     iframe, frame = launch_frame(page)
     assert iframe.get_attribute("title")
     assert "600px" in iframe.get_attribute("style")
-    assert frame.url.split("?")[0].endswith("/shared/launchpage.html")
+    assert frame.url.split("?")[0].endswith("/lesson/index.html")
     # The document inside the iframe is the package's own launch page, served from storage.
     assert frame.evaluate("document.readyState") == "complete"
-    assert frame.title() == title_of(zip_path, "shared/launchpage.html")
+    assert frame.title() == title_of(zip_path, "lesson/index.html")
     assert frame.inner_text("h1")
 
 
-def test_refused_upload_shows_reason_and_old_package_keeps_playing(workbench, page):
-    playing = scenario_url(workbench, "RuntimeBasicCalls_SCORM12.zip")
+def test_refused_upload_shows_reason_and_old_package_keeps_playing(workbench, page, tmp_path):
+    playing = scenario_url(workbench, "refused-upload-1.2.zip")
     page.goto(playing)
     _iframe, frame = launch_frame(page)
     launch_before = frame.url
 
     page.goto(playing + "studio_view/")
-    page.set_input_files("input[name=file]", str(packages_dir() / "invalid" / "invalid.zip"))
+    no_manifest = write_zip(tmp_path / "invalid.zip", {"index.html": "<!doctype html><title>no manifest</title>"})
+    page.set_input_files("input[name=file]", str(no_manifest))
     page.click("button.save-button")
     status = page.wait_for_selector(".scorm-upload-status.is-error", timeout=60000)
     assert "imsmanifest.xml" in status.inner_text()
@@ -73,9 +83,9 @@ def test_refused_upload_shows_reason_and_old_package_keeps_playing(workbench, pa
 
 
 def test_preloaded_scenario_plays(workbench, page):
-    page.goto(scenario_url(workbench, "SequencingForcedSequential_SCORM20043rdEdition.zip"))
+    page.goto(scenario_url(workbench, "sequenced-2004.zip"))
     _iframe, frame = launch_frame(page)
     assert "/assets_proxy/" in frame.url
     launch_path = frame.url.split("/assets_proxy/", 1)[1].split("?")[0].split("/", 1)[1]
-    zip_path = packages_dir() / "valid" / "SequencingForcedSequential_SCORM20043rdEdition.zip"
+    zip_path = fixture_zip("sequenced-2004.zip")
     assert frame.title() == title_of(zip_path, launch_path)

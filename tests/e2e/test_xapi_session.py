@@ -13,7 +13,7 @@ from tests.e2e.test_runtime_packages import open_block
 from tests.fake_platform import analytics
 from tests.test_xapi import COURSE_NAME, event_transformer_backend, xapi_problems
 
-PACKAGE = "RuntimeBasicCalls_SCORM12.zip"
+PACKAGE = "probe-1.2.zip"
 DEV_COURSE = "course-v1:Workbench+SCORM+dev"
 SCRIPT = [
     ("cmi.core.lesson_location", "page-3"),

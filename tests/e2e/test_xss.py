@@ -6,7 +6,7 @@ from tests.e2e.player import find_scenario
 from tests.e2e.test_upload_and_play import launch_frame
 from tests.security.helpers import index_html, manifest_bytes
 
-SCENARIO = "ContentPackagingWithMetadata_SCORM12.zip"  # played by no other browser test
+SCENARIO = "xss-target.zip"  # played by no other browser test
 TITLE_PAYLOAD = "<img src=x onerror=window.__pwned=1>"
 ITEM_PAYLOAD = "</title><script>window.__pwned=1</script>"
 SECOND_ITEM_PAYLOAD = "\"><svg onload=window.__pwned=1>"

@@ -3,6 +3,7 @@
  *   set=ELEMENT=VALUE (repeatable), get=ELEMENT (repeatable), suspend=DATA (suspend data, exit "suspend"),
  *   commit=1, nav=REQUEST (2004 adl.nav.request), terminate=1.
  *   manual=1 initializes nothing: the test drives window.probe itself.
+ * As most SCOs do, a session still open when the page goes away is terminated.
  * Every call is appended to #probe-log and to window.probe.log; <html data-probe="ready"> once the query's calls
  * are made, so a test can wait for it. */
 (function () {
@@ -68,13 +69,17 @@
   probe.get = function (element) { return probe.call("GetValue", element).result; };
   probe.set = function (element, value) { return probe.call("SetValue", element, value).result; };
   probe.commit = function () { return probe.call("Commit", "").result; };
-  probe.terminate = function () { return probe.call("Terminate", "").result; };
+  probe.terminate = function () {
+    probe.terminated = true;
+    return probe.call("Terminate", "").result;
+  };
   probe.suspend = function (data) {
     probe.set(probe.element("suspend_data"), data);
     return probe.set(probe.element("exit"), "suspend");
   };
   probe.start = function () {
     var started = probe.call("Initialize", "").result;
+    probe.started = started === "true";
     probe.resumed = {
       entry: probe.get(probe.element("entry")),
       location: probe.get(probe.element("location")),
@@ -116,5 +121,8 @@
     document.getElementById("probe-version").textContent = "SCORM " + found.version;
     if (params.get("manual") !== "1") { runQuery(params); }
     document.documentElement.setAttribute("data-probe", "ready");
+    window.addEventListener("pagehide", function () {
+      if (probe.started && !probe.terminated) { probe.terminate(); }
+    });
   });
 }());
