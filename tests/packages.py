@@ -398,7 +398,7 @@ CATALOG = {
         path, [Sco("lesson", "A lesson of many pages", href="lesson/index.html",
                    files={f"lesson/pages/page{number:03}.html": "<p>page</p>" * (number + 1) for number in range(80)})],
         title="Probe course with many files"),
-    "café-1.2.zip": lambda path: write_package(
+    "nested-café-1.2.zip": lambda path: write_package(
         path, [Sco("café", "Leçon", href="modules/été/café.html", query="?page=1")], title="Cours accentué"),
 }
 

@@ -1,7 +1,7 @@
 """Pop-up launch: the Studio setting opens the block's launcher in a window of its own, where the SCO finds its API."""
 from tests.e2e.player import call, find_scenario
 
-PACKAGE = "popup-1.2.zip"
+PACKAGE = "probe-popup-1.2.zip"
 
 
 def test_popup_launch_opens_a_window_whose_sco_reaches_the_api(workbench, page):

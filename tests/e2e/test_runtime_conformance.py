@@ -18,7 +18,7 @@ from tests.e2e.player import FIND_API, block_frames, find_scenario
 from tests.runtime.conformance import LEARNER, conformance_activities
 
 ACTIVITIES = conformance_activities()
-SCENARIOS = {"1.2": "api-1.2.zip", "2004": "api-2004.zip"}
+SCENARIOS = {"1.2": "probe-api-1.2.zip", "2004": "probe-api-2004.zip"}
 # Names of the API functions per standard (the JSON names them by their 2004 names).
 METHODS = {
     "1.2": {"Initialize": "LMSInitialize", "Terminate": "LMSFinish", "GetValue": "LMSGetValue",

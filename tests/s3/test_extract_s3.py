@@ -20,7 +20,7 @@ from tests.test_package_hostile import build_zip, manifest, playable_entries
 MIB = 1024 * 1024
 REAL_PACKAGES = [path for path in package_zips("valid") if zipfile.ZipFile(path).namelist() != ["imsmanifest.xml"]]
 # The project's own, so that a checkout without the real packages still extracts non-ASCII names and a large member.
-OWN_PACKAGES = [fixture_zip("café-1.2.zip"), fixture_zip("media-1.2.zip")]
+OWN_PACKAGES = [fixture_zip("nested-café-1.2.zip"), fixture_zip("media-1.2.zip")]
 
 
 def stored_bytes(storage, name):
