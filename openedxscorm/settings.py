@@ -56,8 +56,8 @@ SETTINGS = (
             "Most characters a SCORM 1.2 package may store in cmi.suspend_data (the standard says 4096; "
             "real packages write more)."),
     Setting("MAX_STATE_SIZE", 1 * MIB,
-            "Largest stored SCORM run-time state per learner and block, in bytes of JSON; a commit that "
-            "would exceed it is refused."),
+            "Largest stored SCORM run-time state per learner, block and package version (every SCO's state and the "
+            "sequencing engine's together), in bytes of JSON; a commit that would exceed it is refused."),
     Setting("PREVIOUS_VERSION_GRACE_PERIOD", 6 * 60 * 60,
             "Seconds a learner's open page of a package version replaced by a new upload keeps getting that "
             "version's files, counted from the learner's last session start or commit in it."),
