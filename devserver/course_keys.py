@@ -16,7 +16,7 @@ from workbench import scenarios as workbench_scenarios
 from workbench import views as workbench_views
 from xblock.exceptions import NoSuchUsage
 
-from . import tracking_log
+from . import block_saving, tracking_log
 
 DEFAULT_COURSE_KEY = CourseKey.from_string("course-v1:Workbench+SCORM+dev")
 
@@ -51,8 +51,8 @@ class CourseIdManager(workbench_runtime.ScenarioIdManager):
 
 
 class CourseWorkbenchRuntime(workbench_runtime.WorkbenchRuntime):
-    """The workbench runtime whose blocks carry a CourseUsageId, however their id reached it (URL, children), and
-    whose published events go to the dev server's tracking log."""
+    """The workbench runtime whose blocks carry a CourseUsageId, however their id reached it (URL, children), whose
+    published events go to the dev server's tracking log, and whose handlers save a block whole, as Studio does."""
 
     def get_block(self, usage_id, for_parent=None):
         try:
@@ -60,6 +60,11 @@ class CourseWorkbenchRuntime(workbench_runtime.WorkbenchRuntime):
         except InvalidKeyError as error:
             raise NoSuchUsage(repr(usage_id)) from error
         return super().get_block(usage_id, for_parent=for_parent)
+
+    def handle(self, block, handler_name, request, suffix=""):
+        """The handler, then the block saved whole, as Studio saves it (block_saving)."""
+        self._patch_xblock(block)
+        return block_saving.handle(block, handler_name, request, suffix)
 
     def publish(self, block, event_type, event_data):
         """Also written to the dev server's tracking log, as the LMS's tracker would pass it on."""

@@ -29,11 +29,17 @@ LOGGING["handlers"]["logfile"]["filename"] = os.path.join(VAR_DIR, "workbench.lo
 XBLOCK_SETTINGS = {"ScormXBlock": {"LOCATION": "scorm", "TRACKING_EVENTS": {"interacted": True}}}
 SCORM_TRACKING_LOG = os.path.join(VAR_DIR, "tracking.log")
 DATA_UPLOAD_MAX_MEMORY_SIZE = None
+# Large uploads go to temporary files: with a handler that copes with file names of any length (as operators can).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "openedxscorm.upload_handlers.BoundedNameUploadHandler",
+]
 
 # Course moves in the dev server (README: "Seeing a course move locally"): the devserver app puts a local
 # contentstore and modulestore under the platform's module names, gives workbench blocks course keys, and brings
 # the export_scenario and import_olx commands. SCORM_CONTENTSTORE_SYNC=1 turns the contentstore mirror on.
 INSTALLED_APPS = [*INSTALLED_APPS, "devserver"]
+ROOT_URLCONF = "devserver.urls"
 MIDDLEWARE = [*MIDDLEWARE, "devserver.middleware.ImportedScenariosMiddleware"]  # noqa: F405
 SCORM_CONTENTSTORE_DIR = os.path.join(VAR_DIR, "contentstore")
 if os.environ.get("SCORM_CONTENTSTORE_SYNC") == "1":
