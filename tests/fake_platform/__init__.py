@@ -449,7 +449,9 @@ def installed(platform):
 # -- course export and import, in the platform's order ------------------------------------------------------
 
 def export_course_assets(platform, course_key, course_fs):
-    """Write a course's assets the way export does: files under static/, their attributes in policies/assets.json."""
+    """Write a course's assets the way export does (xmodule/modulestore/xml_exporter.py CourseExportManager
+    process_extra -> contentstore export_all_for_course, after every block's add_xml_to_node): each asset read
+    whole, written under static/, its attributes in policies/assets.json."""
     rows, _total = platform.contentstore.get_all_content_for_course(course_key)
     policy = {}
     course_fs.makedirs("static", recreate=True)
@@ -464,8 +466,10 @@ def export_course_assets(platform, course_key, course_fs):
 
 
 def import_course(platform, course_fs, target_course_key, parse_blocks):
-    """Import like the platform: every block is parsed first (``parse_blocks(target_course_key)`` returns
-    ``{usage_key: fields}`` and runs while the new course has no assets yet), then static files become assets.
+    """Import like the platform (xmodule/modulestore/xml_importer.py ImportManager: the course's blocks are
+    parsed, then import_static saves static/): every block is parsed first (``parse_blocks(target_course_key)``
+    returns ``{usage_key: fields}`` and runs while the new course has no assets yet), then each static file is
+    read whole and becomes an asset.
 
     Imported blocks land on both branches, as an import publishes them.
     """
