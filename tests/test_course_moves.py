@@ -293,3 +293,15 @@ def test_a_lost_tree_is_re_extracted_from_the_zip_beside_it_without_the_contents
     _html, response = play(block)
     assert response.status_code == 200 and tree.is_complete()
     assert "find" not in fake_platform.contentstore.calls
+
+
+def test_a_damaged_zip_beside_the_tree_is_passed_over_for_the_course_asset(fake_platform, storage, mirror_on, caplog):
+    block = make_block(key=SOURCE, **SYNC_ON)
+    upload(block)
+    tree = PackageTree(storage, "scorm", block.package_sha1)
+    tree.delete()
+    storage.save(tree.zip_name, ContentFile(b"not the package"))
+    with caplog.at_level(logging.WARNING):
+        _html, response = play(block)
+    assert response.status_code == 200 and tree.is_complete()
+    assert "does not match its sha1" in caplog.text

@@ -169,8 +169,7 @@ def paste(platform, staged, dest_course_key, runtime, block_class, block_id):
     node)`` is called when the block has one; then the staged files go into the course's Files & Uploads.
     Returns the new block and the notices.
     """
-    node = etree.fromstring(staged.olx)
-    node.tag = staged.block_type  # add_xml_to_node renames the serializer's "root" node to the block's tag
+    node = etree.fromstring(staged.olx)  # the block's add_xml_to_node named the node after its type
     runtime.resources_fs = MemoryFS()
     usage_key = dest_course_key.make_usage_key(staged.block_type, block_id)
     new_block = block_class.parse_xml(node, runtime, ScopeIds(None, staged.block_type, usage_key, usage_key))
