@@ -29,8 +29,8 @@ SETTINGS = (
             "storage.url(), for storages that are already same-origin."),
     Setting("CONTENTSTORE_SYNC_ENABLED", False,
             "Mirror each uploaded zip into the course's contentstore as a locked asset "
-            "scorm_packages/<sha1>.zip, re-extract from it when a tree is missing, and garbage-collect "
-            "unreferenced mirrored zips."),
+            "scorm_packages/<sha1>.zip, give a course lacking one its copy from the zip beside the tree, and "
+            "garbage-collect unreferenced mirrored zips. Re-extraction reads an existing copy whatever this says."),
     Setting("GC_GRACE_SECONDS", 60 * 60,
             "Mirrored zips uploaded less than this many seconds ago are never garbage-collected: the upload that "
             "saved one may not have had its block saved by Studio yet."),
