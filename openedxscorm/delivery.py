@@ -230,9 +230,13 @@ def serve_object(request, tree, relative_path, chunk_size):
     from .s3 import get_object  # pylint: disable=import-outside-toplevel
 
     name = tree.name_of(relative_path)
-    stored = get_object(tree.storage, name, byte_range=_forwarded_range(request),
-                        if_none_match=request.headers.get("If-None-Match"),
-                        if_modified_since=modified_since_date(request), head=request.method == "HEAD")
+    if_none_match = request.headers.get("If-None-Match")
+    if (if_none_match or "").strip() == "*":  # any stored object matches (RFC 9110): a HEAD says whether it is there
+        stored = get_object(tree.storage, name, head=True)
+        stored.status = 304 if stored.status == 200 else stored.status
+    else:
+        stored = get_object(tree.storage, name, byte_range=_forwarded_range(request), if_none_match=if_none_match,
+                            if_modified_since=modified_since_date(request), head=request.method == "HEAD")
     if stored.status == 404:
         return Response(status=404, content_type="text/plain", body=b"Not found")
     headers = {"Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff", "Accept-Ranges": "bytes"}

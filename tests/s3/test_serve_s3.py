@@ -105,6 +105,27 @@ def test_matching_etag_gives_304_without_a_body(tree, moto_server, bucket):
     assert len(sent) == 1
 
 
+def test_if_range_sends_the_whole_file_in_one_get(tree, moto_server, bucket):
+    """S3 has no If-Range: the object's validators are only known from the answer, so the whole file is sent (RFC
+    9110 allows ignoring a Range), never a range of a file that changed."""
+    (response, body), sent = requests_during(tree.storage, lambda: serve(
+        tree, "media/clip.mp4", Range="bytes=0-9", **{"If-Range": '"not-the-etag"'}))
+    assert response.status_code == 200 and body == MEDIA
+    assert [(method, status) for method, _path, status in sent] == [("GET", 200)]
+
+
+def test_if_modified_since_in_the_future_is_not_sent_on(tree, moto_server, bucket):
+    (response, body), sent = requests_during(tree.storage, lambda: serve(
+        tree, "index.html", **{"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}))
+    assert response.status_code == 200 and body
+    assert len(sent) == 1
+
+
+def test_if_none_match_star_gives_304(tree, moto_server, bucket):
+    response, body = serve(tree, "index.html", **{"If-None-Match": "*"})
+    assert response.status_code == 304 and body == b""
+
+
 def test_head_sends_no_body_and_one_head(tree, moto_server, bucket):
     (response, _body), sent = requests_during(tree.storage,
                                               lambda: serve(tree, "media/clip.mp4", method="HEAD"))
