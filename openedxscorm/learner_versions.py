@@ -34,6 +34,9 @@ class LearnerVersionsMixin:
                             default={}, scope=Scope.user_state)
     last_grade = Dict(help="Earlier releases: the grade last published for the learner.", default={},
                       scope=Scope.user_state)
+    legacy_learner_sha1 = String(help="sha1 of the package openedx-scorm-xblock 19.x played before the first upload "
+                                      "here: its learners' 19.x state belongs to that version.", default="",
+                                 scope=Scope.settings)
 
     def learner_key(self):
         return store.LearnerKey.of(self.scope_ids.user_id, usage_text(self.scope_ids.usage_id))
@@ -68,7 +71,8 @@ class LearnerVersionsMixin:
 
     def field_seeds(self):
         """VersionStates from block fields: this block's earlier fields (the version its engine state names, else
-        the served one), or openedx-scorm-xblock 19.x's learner fields (the version 19.x recorded)."""
+        the served one), or openedx-scorm-xblock 19.x's learner fields (the version 19.x played; 19.x played one
+        SCO, kept under the identifier of the current package's first SCO)."""
         standard, served = self.runtime_standard(), self.served_sha1()
         if standard is None or not served:
             return []
@@ -86,6 +90,7 @@ class LearnerVersionsMixin:
         fields = legacy.legacy_learner_fields(self)
         if any(self.fields[name].is_set_on(self) for name in ("scorm_data", "lesson_status", "lesson_score")):
             state = legacy.state_from_legacy(standard, fields)
-            return [store.VersionState(sha1=legacy.legacy_sha1(self) or served, standard=standard,
+            sha1 = self.legacy_learner_sha1 or legacy.legacy_sha1(self) or served
+            return [store.VersionState(sha1=sha1, standard=standard,
                                        scos={first: state} if state else {}, published=legacy.CONVERTED_PUBLISHED)]
         return []

@@ -210,6 +210,9 @@ def rollback_package_fields(block, fields):
         return {}
     uploaded = datetime.fromisoformat(fields["package_uploaded_at"]) if fields.get("package_uploaded_at") else None
     return {
+        # 19.x learners' state belongs to the package 19.x played (learner_versions.field_seeds): remembered
+        # before package_meta names the new one.
+        "legacy_learner_sha1": getattr(block, "legacy_learner_sha1", "") or legacy_sha1(block),
         "package_meta": {
             "sha1": f"../{fields['package_sha1']}", "name": fields.get("package_filename", ""),
             "size": fields.get("package_size", 0),

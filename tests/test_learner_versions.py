@@ -10,6 +10,7 @@ from webob import Request
 from openedxscorm import deliveries, models
 from tests.block_runtime import make_block
 from tests.packages import Sco, forced_sequential, write_package
+from tests.packages import fixture_zip as fixture_zip_path
 from tests.test_block import upload_request
 from tests.test_player import delivered_query, launch_config, post_commit
 
@@ -205,3 +206,18 @@ def test_the_previous_version_files_stay_servable_to_its_open_pages_for_the_grac
     assert asset(block, "0" * 40) == 404 and asset(block, "not-a-sha1") == 404
     block.runtime.service(block, "settings").buckets["ScormXBlock"]["PREVIOUS_VERSION_GRACE_PERIOD"] = -1
     assert asset(block, sha1_a) == 404  # the grace period is over
+
+
+def test_an_engine_state_without_a_delivery_is_refused(storage):  # noqa: ARG001
+    block = make_block()
+    upload_path(block, fixture_zip_path("sequenced-2004.zip"))
+    state_url = launch_config(block)["sequencing"]["stateUrl"]
+    body = json.dumps({"state": "{}"}).encode()
+    for url in ("/", state_url.replace("delivery=", "delivery=forged")):
+        response = block.handle("engine_state", Request.blank(url, method="POST", body=body,
+                                                              content_type="application/json"))
+        assert response.status_code == 400 and response.json["code"] == "not_delivered"
+    assert tables() == ([], [])
+    response = block.handle("engine_state", Request.blank(state_url, method="POST", body=body,
+                                                          content_type="application/json"))
+    assert response.json == {"result": "stored"} and block.stored_version().engine_state == "{}"

@@ -286,3 +286,26 @@ def test_a_legacy_block_copied_to_the_clipboard_bundles_nothing(storage, fake_pl
     block = legacy_block(storage)
     staged = stage_block(fake_platform, block)
     assert staged.files == [] and etree.fromstring(staged.olx).get("package_file") is None
+
+
+def test_19x_learner_state_belongs_to_the_package_19x_recorded(storage, tmp_path):
+    """After a re-upload here, the 19.x state stays with 19.x's package version: the new one starts fresh, and the
+    learner's first write stores the 19.x state in the learner state tables under 19.x's sha1."""
+    from openedxscorm import learner_store  # pylint: disable=import-outside-toplevel
+    from tests.packages import Sco, write_package  # pylint: disable=import-outside-toplevel
+    from tests.test_block import upload_request  # pylint: disable=import-outside-toplevel
+    from tests.test_player import delivered_query, post_commit  # pylint: disable=import-outside-toplevel
+
+    block = legacy_block(storage, state=SCORM12_STATE)
+    sha1_19x = block.served_sha1()
+    assert block.stored_version(sha1_19x).sco(block.launch_items()[0].identifier)["data"][
+        "cmi.core.lesson_location"] == "page-3"
+    new_zip = write_package(tmp_path / "new.zip", [Sco("new-sco")])
+    assert block.handle("studio_submit", upload_request(new_zip)).status_code == 200
+    assert block.served_sha1() != sha1_19x
+    values = launch_config(block)["values"]
+    assert values["cmi.core.entry"] == "ab-initio" and "cmi.suspend_data" not in values
+    post_commit(block, delivered_query(block), [("cmi.core.lesson_location", "new-1")], 1)
+    stored = {version.sha1: version for version in learner_store.versions(block.learner_key())}
+    assert set(stored) == {sha1_19x, block.package_sha1}
+    assert next(iter(stored[sha1_19x].scos.values()))["data"]["cmi.suspend_data"] == "A1B2"
