@@ -31,6 +31,12 @@
     panel.querySelector(".scorm-staff-last-access").textContent = body.started
       ? interpolate(_("Last access: %(when)s"), {when: body.last_access}, true)
       : _("This learner has not started this component.");
+    // Learner state is kept per package version: say which one the table shows, and which others were played.
+    var earlier = (body.other_versions || []).map(function (version) { return version.package_sha1.slice(0, 8); });
+    panel.querySelector(".scorm-staff-versions").textContent =
+      interpolate(_("Package version: %(sha1)s"), {sha1: (body.package_sha1 || "").slice(0, 8)}, true) +
+      (earlier.length ? " " + interpolate(_("Earlier versions played: %(versions)s"),
+        {versions: earlier.join(", ")}, true) : "");
     panel.querySelector(".scorm-staff-reset").hidden = !body.started;
     panel.setAttribute("data-learner", learner);
     results.hidden = false;
