@@ -2,15 +2,15 @@
 
 With the mirror off the zip is bundled under ``scorm_packages/``; with it on the OLX points at the course asset,
 and the course's assets are written to ``static/`` with ``policies/assets.json``. A preloaded scenario was never
-uploaded through Studio, so with the mirror on its zip is first mirrored into the course, as an upload would have
-done (``scorm_packages resync --zips`` does the same on a real instance).
+uploaded through Studio: with the mirror on, the block's own export gives the course its copy from the zip beside
+the tree, as it does for any block whose course lacks one.
 """
 from django.core.management.base import BaseCommand, CommandError
 from fs.osfs import OSFS
 
 from devserver import olx_folder
 from devserver.scenario_blocks import all_scenarios, scorm_blocks
-from openedxscorm import compat, mirror
+from openedxscorm import compat
 from openedxscorm.settings import django_block_settings
 
 
@@ -35,8 +35,6 @@ class Command(BaseCommand):
         folder_fs = OSFS(options["folder"], create=True)
         course_keys = set()
         for block in blocks:
-            if mirror_enabled:
-                self.mirror_if_missing(block, settings)
             path = olx_folder.export_block(block, folder_fs)
             course_keys.add(compat.course_key_of(block))
             self.stdout.write(f"{path}: {block.scope_ids.usage_id} (package {block.package_sha1})")
@@ -46,11 +44,3 @@ class Command(BaseCommand):
                     self.stdout.write(f"static/{name}: asset of {course_key}")
         self.stdout.write(f"Exported with the contentstore mirror {'on' if mirror_enabled else 'off'} "
                           f"into {folder_fs.getsyspath('/')}")
-
-    def mirror_if_missing(self, block, settings):
-        tree = block.package_tree(settings)
-        if not tree.storage.exists(tree.zip_name):
-            raise CommandError(f"The zip of package {block.package_sha1} is not in storage; upload it again")
-        course_key = compat.course_key_of(block)
-        if mirror.mirror_zip(course_key, block.package_sha1, tree.storage.path(tree.zip_name), settings["CHUNK_SIZE"]):
-            self.stdout.write(f"Mirrored package {block.package_sha1} into the contentstore of {course_key}")
