@@ -7,8 +7,9 @@ The platform hands ``add_xml_to_node`` one of three things as ``runtime.export_f
   mirror on the course's locked asset travels in the export's ``static/`` folder, the node names it in
   ``package_asset`` (``/static/scorm_packages_<sha1>.zip``), and the tree is rebuilt from it on first read,
   because the platform imports static assets only after every block is parsed. The asset is written first from
-  the zip beside the tree when the course lacks it; when neither exists, the node names nothing and the log says
-  so, so an export never points at a missing file.
+  the zip beside the tree when the course lacks it. With the mirror off and no zip beside the tree, an asset the
+  course already holds is named instead. When no copy exists, the node names nothing and the log says so, so an
+  export never points at a missing file.
 * an in-memory filesystem, from the XBlockSerializer (copy to the clipboard, every save of a v2 library block):
   every file written there is staged and pasted as an UNLOCKED asset, and every ``/static/`` reference is read
   whole into the clipboard. So nothing is written and nothing is referenced: the node carries the sha1 only, the
@@ -58,11 +59,14 @@ def export_package(node, tree, export_fs, course_key, settings):
     """Record on node how the package travels: as the course asset, bundled into export_fs, or not at all."""
     if not tree.sha1 or export_fs is None or is_serializer_fs(export_fs):
         return
-    if settings["CONTENTSTORE_SYNC_ENABLED"]:
+    has_stored_zip = mirror.stored_zip_exists(tree)
+    # With the mirror on, the course asset is written first when missing; with it off, an asset the course
+    # already holds (an imported mirror-on course) still travels, when there is no zip beside the tree to bundle.
+    if settings["CONTENTSTORE_SYNC_ENABLED"] or not has_stored_zip:
         if mirror.heal(course_key, tree, settings["CHUNK_SIZE"]) in mirror.HOLDS_ASSET:
             node.set(ASSET_ATTRIBUTE, static_asset_url(tree.sha1))
             return
-    if not mirror.stored_zip_exists(tree):
+    if not has_stored_zip:
         log.warning("SCORM package %s of %s is not exported: no course asset and no zip beside its tree (%s)",
                     tree.sha1, course_key, tree.zip_name)
         return

@@ -17,6 +17,7 @@ from .errors import Notice, ScormError, gettext_noop
 from .mirror import DEFAULT_CHUNK_SIZE, MirrorError, fetch_zip, iter_stored_chunks, stored_zip_exists
 from .package import Limits, check_package, extract_package, spool_path
 from .spool import spool_file
+from .upload import zip_keeper
 
 log = logging.getLogger(__name__)
 
@@ -176,11 +177,13 @@ def fetch_stored_zip(tree, dest_path, chunk_size=DEFAULT_CHUNK_SIZE):
 
 
 def package_extractor(tree, settings):
-    """The upload pipeline (check, then extract into ``tree``) as the callable ensure_tree expects."""
+    """The upload pipeline (check, then extract into ``tree``, keeping the zip beside it so that later moves find
+    it there) as the callable ensure_tree expects."""
     limits = Limits.from_settings(settings)
 
     def extract_from_zip(zip_path):
         spooled = spool_path(zip_path, limits=limits)
-        extract_package(spooled, check_package(spooled, limits), tree, limits)
+        extract_package(spooled, check_package(spooled, limits), tree, limits,
+                        companions=[zip_keeper(spooled, tree, limits.part_size)])
 
     return extract_from_zip

@@ -278,7 +278,24 @@ def test_a_missing_tree_is_re_extracted_from_the_course_asset_with_the_mirror_of
     _html, response = play(imported["block"])
     assert response.status_code == 200
     other_instance = FileSystemStorage(location=settings.MEDIA_ROOT)
-    assert other_instance.exists(PackageTree(other_instance, "scorm", block.package_sha1).marker_name)
+    rebuilt = PackageTree(other_instance, "scorm", block.package_sha1)
+    assert other_instance.exists(rebuilt.marker_name)
+    assert other_instance.open(rebuilt.zip_name).read() == PACKAGE.read_bytes()  # kept for later moves
+
+
+def test_a_mirror_off_export_names_the_course_asset_when_no_zip_is_beside_the_tree(fake_platform, storage, settings,
+                                                                                  tmp_path):
+    block = make_block(key=SOURCE, **SYNC_ON)
+    upload(block)
+    storage.delete(PackageTree(storage, "scorm", block.package_sha1).zip_name)
+    settings.XBLOCK_SETTINGS = {"ScormXBlock": {}}
+    mirror_off = make_block(key=SOURCE, usage_name="same-package")
+    mirror_off.package_sha1 = block.package_sha1
+    export_fs = OSFS(str(tmp_path / "export"), create=True)
+    node = etree.fromstring(export_block(mirror_off, export_fs))
+    assert node.get("package_asset") == f"/static/scorm_packages_{block.package_sha1}.zip"
+    assert node.get("package_file") is None and export_fs.listdir("/") == []
+    assert fake_platform.contentstore.calls.count("save") == 1  # the upload's; the mirror-off export wrote none
 
 
 def test_a_lost_tree_is_re_extracted_from_the_zip_beside_it_without_the_contentstore(fake_platform, storage):

@@ -90,9 +90,9 @@ def test_verify_names_unmirrored_blocks_and_whether_resync_can_mirror_them(
     path, sha1 = package
     block_settings["CONTENTSTORE_SYNC_ENABLED"] = True
     usage = add_block(fake_platform, course_key, "one", sha1, publish=False)
-    extract(storage, sha1, path)
-    if zip_beside:
-        keep_zip_beside(storage, sha1, path)
+    tree = extract(storage, sha1, path)  # keeps the zip beside the tree, as an upload does
+    if not zip_beside:
+        storage.delete(tree.zip_name)
     assert expected.format(usage=usage, sha1=sha1) in run("verify")
 
 
@@ -115,7 +115,7 @@ def test_resync_names_a_block_with_no_zip_anywhere(fake_platform, course_key, st
     path, sha1 = package
     block_settings["CONTENTSTORE_SYNC_ENABLED"] = True
     add_block(fake_platform, course_key, "one", sha1)
-    extract(storage, sha1, path)
+    storage.delete(extract(storage, sha1, path).zip_name)
     output = run("resync")
     assert f"NO COPY block-v1:ORG+COURSE+RUN+type@scorm+block@one {sha1}" in output
     assert fake_platform.contentstore.course_asset_names(course_key) == []
