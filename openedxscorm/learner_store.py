@@ -164,17 +164,27 @@ def writing(key, sha1, standard="", seeds=None):
     same transaction when it creates the learner's first row in this block, never later.
     """
     models = _models()
+    row_id, created = _version_row(key, sha1, standard)
     with transaction.atomic():
-        row, created = models.LearnerPackageState.objects.get_or_create(
-            learner=key.learner, usage_key=key.usage_key, package_sha1=sha1, defaults={"standard": standard})
-        row = models.LearnerPackageState.objects.select_for_update().get(pk=row.pk)
-        if standard and not row.standard:
-            row.standard = standard
-            row.save()
-        writer = Writer(row, list(row.scos.all()))
+        # Locking reads first: they wait for another writer of this learner's version and see what it committed
+        # (on MySQL a plain read would see the snapshot the transaction's first read took).
+        row = models.LearnerPackageState.objects.select_for_update().get(pk=row_id)
+        writer = Writer(row, list(models.LearnerScoState.objects.select_for_update().filter(package_state=row)))
         if created and seeds is not None and not _others_exist(key, row):
             _store_seeds(key, writer, seeds())
         yield writer
+
+
+def _version_row(key, sha1, standard):
+    """(id, created) of the learner's version row, created if needed in a transaction of its own."""
+    models = _models()
+    with transaction.atomic():
+        row, created = models.LearnerPackageState.objects.get_or_create(
+            learner=key.learner, usage_key=key.usage_key, package_sha1=sha1, defaults={"standard": standard})
+        if standard and not row.standard:
+            row.standard = standard
+            row.save(update_fields=["standard"])
+    return row.pk, created
 
 
 def _others_exist(key, row):
@@ -183,13 +193,14 @@ def _others_exist(key, row):
 
 
 def _fill(writer, version):
+    """The seed's states, where nothing was stored yet (a request of the learner may have written first)."""
     for identifier, state in version.scos.items():
-        if state:
+        if state and sco_key(identifier) not in writer.state.scos:
             writer.put_sco(identifier, state)
-    if version.engine_state:
+    if version.engine_state and not writer.state.engine_state:
         writer.put_engine_state(version.engine_state)
-    if version.current_sco or version.published:
-        writer.put_fields(current_sco=version.current_sco, published=version.published)
+    if (version.current_sco or version.published) and not writer.state.published:
+        writer.put_fields(current_sco=writer.state.current_sco or version.current_sco, published=version.published)
 
 
 def _store_seeds(key, writer, found):
