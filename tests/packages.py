@@ -390,6 +390,11 @@ CATALOG = {
                Sco("review", "Review", href="review/index.html", visible=False)],
         version="2004", title="Retry until satisfied",
         sequencing=Sequencing(choice=True, flow=True)),
+    # One SCO that waits (the test makes every call) and declares a primary and two secondary objectives.
+    "objectives-2004.zip": lambda path: write_package(
+        path, [Sco("lesson", "Objectives", href="lesson/index.html", parameters="?manual=1", sequencing=Sequencing(
+            objectives=(Objective("primary-obj", primary=True), Objective("secondary-a"), Objective("secondary-b"))))],
+        version="2004", title="Objectives probe 2004"),
     "media-1.2.zip": lambda path: write_package(
         path, [Sco("lesson", "A lesson with a video", href="lesson/index.html",
                    files={"lesson/media/clip.mp4": random.Random(1).randbytes(300 * 1024)})],

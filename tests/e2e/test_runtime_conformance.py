@@ -1,6 +1,11 @@
-"""The conformance suite, browser side: every activity of every JSON file under SCORM_CONFORMANCE_DIR is
-replayed in headless Chromium against the block's real API, called from inside the content frame as a SCO
-calls it (window.parent discovery), each activity on a fresh API seeded as the launcher seeds it.
+"""The conformance suite, browser side: every activity of every JSON file under SCORM_CONFORMANCE_DIR, and of our
+own stored-state cases, is replayed in headless Chromium against the block's real API, called from inside the
+content frame as a SCO calls it (window.parent discovery), each activity by a learner of its own.
+
+An activity's initialState reaches the API through the real resume path: the learner plays a previous session
+through the same API (its SetValues committed to the server, then Terminate), the page is loaded again, and the
+launcher seeds the API from the stored state. Launch settings (mastery score, thresholds...) come from the
+manifest in real life: they are laid over the launcher's values, as the server gives them (runtime.initial_values).
 
 Every step is checked: return value and GetLastError. A step marked `knownDivergence` in the JSON is held to
 the behaviour the JSON documents there; the product's own deliberate overrides are the table below. As the
@@ -12,12 +17,13 @@ import uuid
 
 import pytest
 
-from openedxscorm.runtime import initial_values
+from openedxscorm.runtime.datamodel import standard_of
 from openedxscorm.vendor import BROWSER_APIS
 from tests.e2e.player import FIND_API, block_frames, find_scenario
-from tests.runtime.conformance import LEARNER, conformance_activities
+from tests.runtime.conformance import all_activities, same_value, seed_of
 
-ACTIVITIES = conformance_activities()
+ACTIVITIES = all_activities()
+# Blocks whose probe SCO waits: every call is the activity's.
 SCENARIOS = {"1.2": "probe-api-1.2.zip", "2004": "probe-api-2004.zip"}
 # Names of the API functions per standard (the JSON names them by their 2004 names).
 METHODS = {
@@ -68,65 +74,107 @@ def expectation(standard, step):
     return step["expectedReturn"], step["expectedErrorCode"], None
 
 
-def returned_as_expected(expected, found):
-    if isinstance(expected, dict):
-        return MATCHES[expected["match"]](found)
-    return found == expected
-
-
 @pytest.fixture(scope="module")
-def launchers(workbench, chromium):
-    """Per standard: the launcher frame and SCO frame of a real block, and the launcher script's source."""
+def blocks(workbench, chromium):
+    """Per standard: the URL of a block whose SCO makes no call by itself, a browser page, and the launcher
+    script's source (to start a fresh API with launch settings laid over the launcher's values)."""
     context = chromium.new_context()
     page = context.new_page()
-    opened = {}
+    page.on("dialog", lambda dialog: dialog.dismiss())
+    found = {}
     for standard, label in SCENARIOS.items():
-        frame_page = context.new_page() if opened else page
-        frame_page.on("dialog", lambda dialog: dialog.dismiss())
-        frame_page.goto(f"{find_scenario(workbench, label)}?student=conformance-{uuid.uuid4().hex[:8]}")
-        launcher, sco = block_frames(frame_page)
+        url = find_scenario(workbench, label)
+        launcher, _sco = open_block(page, url, f"conformance-{uuid.uuid4().hex[:8]}")
         script_url = launcher.evaluate("document.scripts[document.scripts.length - 1].src")
-        source = launcher.evaluate("(url) => fetch(url).then((r) => r.text())", script_url)
-        opened[standard] = (launcher, sco, source)
-    yield opened
+        found[standard] = (url, launcher.evaluate("(url) => fetch(url).then((r) => r.text())", script_url))
+    yield page, found
     context.close()
 
 
-def fresh_api(launcher, source, standard, activity, learner):
-    """Run the launcher's own bootstrap again: a new API seeded with what the server would send for this
-    activity's launch settings, committing as `learner`."""
-    seeded = activity.get("initialState", {}).get("cmi", {})
-    values = initial_values(standard, None, **LEARNER, **seeded)
-    launcher.evaluate("""([values, learner, source]) => {
-        var config = document.getElementById("scorm-launch");
-        var launch = JSON.parse(config.textContent);
-        launch.values = values;
-        launch.commitUrl = launch.commitUrl.replace(/student=[^&]*/, "student=" + learner);
-        config.textContent = JSON.stringify(launch);
-        (0, eval)(source);
-    }""", [values, learner, source])
+def open_block(page, url, learner):
+    """(launcher frame, SCO frame) of the block's page as `learner` sees it: a real launcher request."""
+    page.goto(f"{url}?student={learner}")
+    return block_frames(page)
 
 
-@pytest.mark.parametrize("standard,activity", [(s, a) for _, s, a in ACTIVITIES], ids=[i for i, _, _ in ACTIVITIES])
-def test_activity_passes_in_the_browser(launchers, standard, activity):
-    launcher, sco, source = launchers[standard]
-    fresh_api(launcher, source, standard, activity, f"conformance-{uuid.uuid4().hex[:10]}")
-    steps = activity["steps"]
-    results = sco.evaluate(REPLAY, [BROWSER_APIS[standard].window_name, METHODS[standard], steps])
-    failures = []
-    for number, (step, found) in enumerate(zip(steps, results, strict=True)):
-        expected_return, expected_error, _why = expectation(standard, step)
-        if not returned_as_expected(expected_return, found["result"]) or found["error"] != expected_error:
-            failures.append(f"step {number} {step['method']}({step.get('element', '')!r}, "
-                            f"{step.get('value', '')!r}): expected {expected_return!r}/{expected_error}, "
-                            f"got {found['result']!r}/{found['error']}")
-    assert not failures, "\n".join(failures)
+def settle(launcher):
+    """Wait for every request of the page to be answered; none may be refused."""
     launcher.wait_for_function("window.scormPlayer.inFlight === 0", timeout=10000)
     refused = launcher.evaluate("window.scormPlayer.rejected")
     assert not refused, f"the server refused what the API accepted: {refused}"
 
 
-def test_overrides_are_documented_and_every_file_is_replayed(launchers):
+def calls(sco, standard, steps):
+    return sco.evaluate(REPLAY, [BROWSER_APIS[standard].window_name, METHODS[standard], steps])
+
+
+def play_previous_session(page, url, learner, standard, seed):
+    """The learner's previous session through the real API and commits: its data, its session time, its exit."""
+    launcher, sco = open_block(page, url, learner)
+    spec = standard_of(standard)
+    steps = [{"method": "Initialize"},
+             *({"method": "SetValue", "element": element, "value": value}
+               for element, value in [*seed.changes, (spec.exit, seed.exit)]),
+             {"method": "Terminate"}]
+    results = calls(sco, standard, steps)
+    refused = [(step, found) for step, found in zip(steps, results, strict=True) if found["result"] != "true"]
+    assert not refused, f"the API refused the previous session's calls: {refused}"
+    settle(launcher)
+
+
+def launch_overlay(standard, seed):
+    """The launch settings and learner the activity names, as the server gives them to the API."""
+    launch = standard_of(standard).launch_elements
+    return {launch[key]: value for key, value in {**seed.settings, **seed.learner}.items()
+            if key in seed.settings or launch[key] in seed.seeded}
+
+
+def restart_api(launcher, source, overlay):
+    """Run the launcher's own bootstrap again on the same page (the same delivery): a fresh API whose values are
+    the launcher's with `overlay` laid over them."""
+    launcher.evaluate("""([overlay, source]) => {
+        var config = document.getElementById("scorm-launch");
+        var launch = JSON.parse(config.textContent);
+        Object.assign(launch.values, overlay);
+        config.textContent = JSON.stringify(launch);
+        (0, eval)(source);
+    }""", [overlay, source])
+
+
+def found_as_expected(standard, step, expected, found):
+    if isinstance(expected, dict):
+        return MATCHES[expected["match"]](found)
+    return same_value(standard, step.get("element", ""), expected, found) if step["method"] == "GetValue" \
+        else found == expected
+
+
+@pytest.mark.parametrize("standard,activity", [(s, a) for _, s, a in ACTIVITIES], ids=[i for i, _, _ in ACTIVITIES])
+def test_activity_passes_in_the_browser(blocks, standard, activity):
+    page, found_blocks = blocks
+    url, source = found_blocks[standard]
+    learner = f"conformance-{uuid.uuid4().hex[:10]}"
+    seed = seed_of(standard, activity)
+    assert not seed.problems, "\n".join(seed.problems)
+    if seed.exit is not None:
+        play_previous_session(page, url, learner, standard, seed)
+    launcher, sco = open_block(page, url, learner)  # resumed: the launcher reads what the learner stored
+    overlay = launch_overlay(standard, seed)
+    if overlay:
+        restart_api(launcher, source, overlay)
+    steps = activity["steps"]
+    results = calls(sco, standard, steps)
+    failures = []
+    for number, (step, found) in enumerate(zip(steps, results, strict=True)):
+        expected_return, expected_error, _why = expectation(standard, step)
+        if not found_as_expected(standard, step, expected_return, found["result"]) or found["error"] != expected_error:
+            failures.append(f"step {number} {step['method']}({step.get('element', '')!r}, "
+                            f"{step.get('value', '')!r}): expected {expected_return!r}/{expected_error}, "
+                            f"got {found['result']!r}/{found['error']}")
+    assert not failures, "\n".join(failures)
+    settle(launcher)
+
+
+def test_overrides_are_documented_and_every_file_is_replayed(blocks):
     assert all(reason for _applies, _expected, reason in OVERRIDES)
     files = {re.sub(r":[^:]*$", "", test_id) for test_id, _, _ in ACTIVITIES}
-    assert files and len(launchers) == len(SCENARIOS)
+    assert files and len(blocks[1]) == len(SCENARIOS)
