@@ -157,6 +157,7 @@ class ScormStaffMixin:
         standard, items, derive_settings = self.report_context()
         if standard is None or not items:
             return self.staff_error(404, "no_package")
+        compat.student_module_class()  # the LMS's learner table: where there is none, 501 now, not a failed stream
         learners = self.learner_rows(standard)
         make_rows = getattr(reports, rows_name)
         rows = (make_rows(standard, items, learners, derive_settings) if export == "results"

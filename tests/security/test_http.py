@@ -148,6 +148,13 @@ def test_no_handler_answers_5xx_and_a_refusal_stores_nothing(client, handler, me
         assert client.media_files() == files
 
 
+@pytest.mark.parametrize("handler", ["report_results_csv", "report_interactions_csv"])
+def test_reports_that_need_the_lms_say_so_where_there_is_none(client, handler):
+    """Said before the CSV starts streaming: a failure inside the stream would be a 500."""
+    status, body, _headers = client.call(handler, "a" * 300)
+    assert status == 501 and json.loads(body)["code"] == "unavailable"
+
+
 # -- point 8: two authors upload to one block at once
 
 ROUNDS = 12
