@@ -13,12 +13,17 @@ help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
 
 $(BIN)/python:
+	@echo "Creating the virtualenv $(VENV) and upgrading pip..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python requirements/test.txt requirements/base.txt setup.py
+	@echo "Installing the pinned requirements of requirements/test.txt (Django, XBlock, the XBlock SDK, pytest,"
+	@echo "Playwright, moto...): about a minute the first time, quiet while it works..."
 	$(BIN)/pip install --quiet -r requirements/test.txt
+	@echo "Installing openedxscorm itself in editable mode..."
 	$(BIN)/pip install --quiet --no-deps -e .
+	@echo "The virtualenv is ready."
 	touch $@
 
 openedxscorm/static/vendor/scorm-again/LICENSE: package.json package-lock.json scripts/build_static.py
@@ -45,11 +50,11 @@ $(SAMPLE_DIR)/hello-scorm12.zip: $(wildcard devserver/sample_package/*)
 
 sample-package: $(BIN)/python $(SAMPLE_DIR)/hello-scorm12.zip
 
-serve: venv sample-package ## serve the workbench on 127.0.0.1:8000 with the sample packages uploaded
+serve: venv sample-package ## serve the workbench on 127.0.0.1:PORT (PORT=8000 unless given) with the sample packages uploaded
 	$(BIN)/python -m django migrate --run-syncdb --verbosity 0 --settings devserver.settings
 	SCORM_PACKAGES_DIR=$(SCORM_PACKAGES_DIR) $(BIN)/python -m django runserver 127.0.0.1:$(PORT) --settings devserver.settings
 
-test: venv ## run every test (browser, Redis and S3 tests included)
+test: venv ## run every test (browser, Redis and S3 tests included); SCORM_PACKAGES_DIR, SCORM_CONFORMANCE_DIR add the real packages
 	$(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS)
 
 quality: requirements ## lint

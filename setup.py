@@ -4,7 +4,7 @@ import re
 import subprocess
 import sys
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 from setuptools.command.build_py import build_py
 from setuptools.command.sdist import sdist
 
@@ -60,7 +60,9 @@ setup(
     long_description=open(os.path.join(HERE, "README.rst"), encoding="utf-8").read(),
     long_description_content_type="text/x-rst",
     license="AGPL-3.0",
-    packages=find_packages(include=["openedxscorm", "openedxscorm.*"]),
+    # Namespace discovery: the folders of templates, static files and catalogs are packages of data too, so
+    # setuptools ships them as declared rather than warning that each "would be ignored".
+    packages=find_namespace_packages(include=["openedxscorm", "openedxscorm.*"]),
     include_package_data=True,
     cmdclass={"build_py": BuildPyWithStatic, "sdist": SdistWithStatic},
     python_requires=">=3.11",
