@@ -141,8 +141,8 @@ def seed_of(standard, activity):
         else:
             seed.problems.append(f"initialState {element}: no learner's state holds it")
     entry = resumed.get("entry")
-    if "total_time" in resumed:
-        seed.changes.append((spec.session_time, resumed["total_time"]))
+    if "total_time" in resumed and DURATION_PARSERS[standard](resumed["total_time"]) != 0:
+        seed.changes.append((spec.session_time, resumed["total_time"]))  # no time: no session needed for it
     if seed.changes or entry not in (None, "ab-initio"):
         exit_value = EXIT_FOR_ENTRY.get((standard, entry)) if entry is not None else EXIT_WITHOUT_ENTRY[standard]
         if exit_value is None:
