@@ -16,7 +16,7 @@ from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
 
 from . import deliveries
-from .player import DELIVERY_PARAMETER, SCO_PARAMETER
+from .commits import DELIVERY_PARAMETER, SCO_PARAMETER
 from .runtime import initial_values
 
 # 19.x's names of the launch mode; what it answered for a page opened in Studio's preview.
