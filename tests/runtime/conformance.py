@@ -10,8 +10,9 @@ An activity's `initialState` (scorm-again's loadFromJSON shape, {"cmi": {...}}, 
 the learner already has at launch. It reaches the API the way a real learner's state does (`seed_of`): launch
 settings from the manifest, the learner's id and name from the user service, and everything else from a previous
 session of the same learner, committed and ended, then resumed: its data elements set in that session, `entry`
-from that session's exit, `total_time` from its session_time. Both replays (this one and the browser's) play that
-previous session through their real paths, then launch again from the stored state.
+from that session's exit, `total_time` from its session_time (zero when none is given). Both replays (this one
+and the browser's) play that previous session through their real paths, then launch again from the stored state;
+tests/test_conformance_resume.py checks that this replay's resume gives what a real block's launcher gives.
 """
 import json
 from collections import Counter
@@ -60,6 +61,7 @@ EXIT_WITHOUT_ENTRY = {"1.2": "", "2004": "suspend"}
 # Statuses the browser API evaluates on GetValue from the thresholds (RTE 4.2.4, 4.2.22), as runtime.derive does.
 EVALUATED = {"2004": {"cmi.completion_status": "completion", "cmi.success_status": "success"}}
 DURATION_PARSERS = {"1.2": parse_scorm12, "2004": parse_scorm2004}
+NO_TIME = {"1.2": "0000:00:00", "2004": "PT0S"}
 
 SKIP_REASONS = {
     "call_sequence": "call-sequence state (Initialize/Terminate order): answered by the browser API",
@@ -149,6 +151,8 @@ def seed_of(standard, activity):
             seed.problems.append(f"initialState entry {entry!r}: no previous session of a SCORM {standard} SCO "
                                  "with this data gives it")
         seed.exit = exit_value
+        if not any(element == spec.session_time for element, _ in seed.changes):
+            seed.changes.append((spec.session_time, NO_TIME[standard]))  # total_time exact, not measured
     return seed
 
 

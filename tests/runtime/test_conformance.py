@@ -73,6 +73,8 @@ def test_initial_state_goes_where_a_real_learners_state_comes_from():
         "learner_name": "Ada", "objectives": [{"id": "o1"}]}}})
     assert seed.settings == {"scaled_passing_score": "0.5"} and seed.learner["learner_name"] == "Ada"
     assert seed.changes == [("cmi.location", "p"), ("cmi.objectives.0.id", "o1"), ("cmi.session_time", "PT5M")]
+    assert seed_of("1.2", {"initialState": {"cmi": {"suspend_data": "x"}}}).changes == [
+        ("cmi.suspend_data", "x"), ("cmi.core.session_time", "0000:00:00")]  # an exact total, not a measured one
     assert seed.exit == "suspend" and not seed.problems
     state = previous_session("2004", seed)
     assert (state["entry"], state["total_time"], state["data"]["cmi.location"]) == ("resume", 30000, "p")
