@@ -9,6 +9,7 @@ imported under) and a usage id is the string of a real usage key whose block id 
 Two names of the SDK are swapped at start-up (``install``): the id manager every WorkbenchRuntime shares, and the
 runtime class its views build, whose ``get_block`` gives each block such an id.
 """
+from django.urls import reverse
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey, UsageKey
 from workbench import runtime as workbench_runtime
@@ -19,6 +20,8 @@ from xblock.exceptions import NoSuchUsage
 from . import block_saving, tracking_log
 
 DEFAULT_COURSE_KEY = CourseKey.from_string("course-v1:Workbench+SCORM+dev")
+# Handlers whose URLs go to a SCO as written: no ?student= (a package's files are the same for every learner).
+QUERY_AS_WRITTEN = {"assets_proxy"}
 
 
 class CourseUsageId(str):
@@ -65,6 +68,14 @@ class CourseWorkbenchRuntime(workbench_runtime.WorkbenchRuntime):
         """The handler, then the block saved whole, as Studio saves it (block_saving)."""
         self._patch_xblock(block)
         return block_saving.handle(block, handler_name, request, suffix)
+
+    def handler_url(self, block, handler_name, suffix="", query="", thirdparty=False):
+        """As the workbench's, but a package file's URL carries the item's own query string alone, as the
+        manifest writes it (the workbench puts ?student= first: a SCO reading location.search sees it)."""
+        if handler_name not in QUERY_AS_WRITTEN or thirdparty:
+            return super().handler_url(block, handler_name, suffix, query, thirdparty)
+        url = reverse("handler", args=(block.scope_ids.usage_id, handler_name, suffix))
+        return url + (f"?{query}" if query else "")
 
     def publish(self, block, event_type, event_data):
         """Also written to the dev server's tracking log, as the LMS's tracker would pass it on."""

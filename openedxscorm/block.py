@@ -1,5 +1,6 @@
 """The SCORM XBlock: fields, views and handlers. The work happens in modules that know nothing of XBlock."""
 import logging
+from urllib.parse import unquote
 
 from django.core.cache import cache
 from web_fragments.fragment import Fragment
@@ -85,10 +86,13 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         return manifest.launchable_items() if manifest else []
 
     def launch_url(self, item, settings):
-        """URL of an item's launch file: the same-origin asset handler, or storage.url() when proxying is off."""
+        """URL of an item's launch file: the same-origin asset handler, or storage.url() when proxying is off. The
+        handler's suffix is the file's name itself: the platform quotes it into the URL (a quoted name would be
+        quoted twice, and a file named café.html asked for as caf%C3%A9.html)."""
         path, _sep, query = item.launch_url.partition("?")
         if settings["PROXY_ASSETS_LMS"]:
-            return self.runtime.handler_url(self, "assets_proxy", f"{self.served_sha1()}/{path}", query=query)
+            return self.runtime.handler_url(self, "assets_proxy", f"{self.served_sha1()}/{unquote(path)}",
+                                            query=query)
         tree = self.package_tree(settings)
         url = tree.storage.url(tree.name_of(path))
         return f"{url}{'&' if '?' in url else '?'}{query}" if query else url

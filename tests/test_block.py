@@ -117,3 +117,12 @@ def test_popup_launch_shows_a_button_with_a_window_spec_instead_of_the_iframe(bl
     assert "/handler/launcher" in html
     block.handle("studio_submit", upload_request(display_name="Golf"))  # the unchecked box turns it off
     assert block.popup_on_launch is False and "scorm-player" in block.student_view().content
+
+
+def test_non_ascii_launch_file_is_named_once_and_served(block):
+    """The handler's suffix is the file's own name: the platform quotes it into the URL once."""
+    upload(block, "nested-café-1.2.zip")
+    html = block.handle("launcher", Request.blank("/")).text
+    assert f"/handler/assets_proxy/{block.package_sha1}/modules/été/café.html?page=1" in html
+    response = block.handle("assets_proxy", Request.blank("/"), f"{block.package_sha1}/modules/été/café.html")
+    assert response.status_code == 200
