@@ -29,7 +29,7 @@ class SlowDisk(FileSystemStorage):
             return super()._save(name, content)
         os.makedirs(os.path.dirname(self.path(name)), exist_ok=True)
         with open(self.path(name), "wb") as handle:
-            for chunk in content.chunks(64 * 1024):
+            for chunk in content.chunks(16 * 1024):
                 handle.write(chunk)
                 handle.flush()
                 time.sleep(0.01)
