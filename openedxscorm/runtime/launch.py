@@ -5,6 +5,7 @@ from .datamodel import standard_of, validate_set
 from .errors import CommitRejected
 from .loading import loaded
 from .timespan import FORMATTERS
+from .valuetypes import CHECKS, is_text
 from .vocab import SCORM12, SCORM2004
 
 CREDIT_VALUES = {True: "credit", False: "no-credit", "credit": "credit", "no-credit": "no-credit"}
@@ -40,8 +41,19 @@ def with_objectives(standard, data, objective_ids):
     return data
 
 
+# Launch settings read from the manifest: one the data model cannot hold (a max_time_allowed of "P", a mastery
+# score of "abc") is left out, as the standards leave an element the LMS has no value for.
+MANIFEST_SETTINGS = ("launch_data", "mastery_score", "scaled_passing_score", "completion_threshold",
+                     "max_time_allowed", "time_limit_action")
+
+
 def _text(value):
     return value if isinstance(value, str) else str(value)
+
+
+def _holds(spec, element_name, text):
+    element = spec.elements[element_name]
+    return is_text(text) and CHECKS[element.type](text, element, element.spm) is None
 
 
 def initial_values(standard, state, *, learner_id, learner_name, credit=True, mode="normal", launch_data=None,
@@ -65,6 +77,6 @@ def initial_values(standard, state, *, learner_id, learner_name, credit=True, mo
     }
     for key, value in provided.items():
         element = spec.launch_elements.get(key)
-        if element and value is not None:
+        if element and value is not None and (key not in MANIFEST_SETTINGS or _holds(spec, element, _text(value))):
             values[element] = _text(value)
     return values

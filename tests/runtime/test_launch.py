@@ -42,3 +42,16 @@ def test_scorm2004_launch_values():
         "cmi.completion_status": "unknown", "cmi.success_status": "unknown",
         "cmi.scaled_passing_score": "0.7", "cmi.completion_threshold": "0.8", "cmi.max_time_allowed": "PT1H",
     }
+
+
+def test_manifest_settings_the_data_model_cannot_hold_are_left_out():
+    values = initial_values("2004", None, **LEARNER, max_time_allowed="P", scaled_passing_score="abc",
+                            completion_threshold="1.5", time_limit_action="stop", launch_data="x\ud800")
+    assert not {"cmi.max_time_allowed", "cmi.scaled_passing_score", "cmi.completion_threshold",
+                "cmi.time_limit_action", "cmi.launch_data"} & set(values)
+    values = initial_values("2004", None, **LEARNER, max_time_allowed="PT1H", scaled_passing_score="0.5",
+                            completion_threshold="1", time_limit_action="exit,message", launch_data="x")
+    assert (values["cmi.max_time_allowed"], values["cmi.scaled_passing_score"], values["cmi.completion_threshold"],
+            values["cmi.time_limit_action"], values["cmi.launch_data"]) == ("PT1H", "0.5", "1", "exit,message", "x")
+    assert "cmi.student_data.mastery_score" not in initial_values("1.2", None, **LEARNER, mastery_score="1e+20")
+    assert initial_values("1.2", None, **LEARNER, mastery_score=80)["cmi.student_data.mastery_score"] == "80"
