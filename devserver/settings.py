@@ -42,5 +42,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "devserver"]
 ROOT_URLCONF = "devserver.urls"
 MIDDLEWARE = [*MIDDLEWARE, "devserver.middleware.ImportedScenariosMiddleware"]  # noqa: F405
 SCORM_CONTENTSTORE_DIR = os.path.join(VAR_DIR, "contentstore")
+# SCORM_CONTENT_VIEW=1 gives package files through the content view (/scorm-content/...) instead of assets_proxy.
+if os.environ.get("SCORM_CONTENT_VIEW") == "1":
+    XBLOCK_SETTINGS["ScormXBlock"]["CONTENT_VIEW_ENABLED"] = True
 if os.environ.get("SCORM_CONTENTSTORE_SYNC") == "1":
     XBLOCK_SETTINGS["ScormXBlock"]["CONTENTSTORE_SYNC_ENABLED"] = True

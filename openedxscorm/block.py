@@ -11,6 +11,7 @@ from xblock.utils.resources import ResourceLoader
 
 from . import compat, delivery, legacy, legacy_export, mirror, olx, permissions, rehydrate, upload
 from .chunked_upload import ChunkedUploadMixin
+from .content_tokens import ContentGrant, content_url
 from .errors import ScormError, render_stored
 from .events import TrackingMixin
 from .legacy import LegacyFieldsMixin
@@ -86,16 +87,26 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         return manifest.launchable_items() if manifest else []
 
     def launch_url(self, item, settings):
-        """URL of an item's launch file: the same-origin asset handler, or storage.url() when proxying is off. The
-        handler's suffix is the file's name itself: the platform quotes it into the URL (a quoted name would be
+        """URL of an item's launch file: the content view (signed URL, no block loaded per file; the launch URL is
+        appended as the manifest quoted it), the same-origin asset handler, or storage.url() when proxying is off.
+        The handler's suffix is the file's name itself: the platform quotes it into the URL (a quoted name would be
         quoted twice, and a file named café.html asked for as caf%C3%A9.html)."""
         path, _sep, query = item.launch_url.partition("?")
+        if settings["PROXY_ASSETS_LMS"] and settings["CONTENT_VIEW_ENABLED"]:
+            return content_url(self.content_grant(settings), item.launch_url)
         if settings["PROXY_ASSETS_LMS"]:
             return self.runtime.handler_url(self, "assets_proxy", f"{self.served_sha1()}/{unquote(path)}",
                                             query=query)
         tree = self.package_tree(settings)
         url = tree.storage.url(tree.name_of(path))
         return f"{url}{'&' if '?' in url else '?'}{query}" if query else url
+
+    def content_grant(self, settings):
+        """What the content view may serve this learner: the tree of the package the block plays now."""
+        tree = self.package_tree(settings)
+        return ContentGrant(learner=str(self.scope_ids.user_id), course=str(compat.course_key_of(self)),
+                            block=str(self.scope_ids.usage_id), sha1=self.served_sha1(),
+                            prefix=tree.prefix if isinstance(tree, legacy.LegacyTree) else "")
 
     def user_is_staff(self):
         """Course staff see why a package cannot play; learners see a plain message."""

@@ -27,6 +27,18 @@ SETTINGS = (
     Setting("PROXY_ASSETS_LMS", True,
             "Serve package files through the block's own handler (same origin). False serves them from "
             "storage.url(), for storages that are already same-origin."),
+    Setting("CONTENT_VIEW_ENABLED", False,
+            "With PROXY_ASSETS_LMS: the launcher gives package files through the block's content view "
+            "(/scorm-content/<token>/<sha1>/<path>), which checks a signed token instead of loading the course and "
+            "the block for every file; False serves them through the assets_proxy handler."),
+    Setting("CONTENT_TOKEN_EXPIRY", 24 * 60 * 60,
+            "Seconds a content view token (made each time the launcher opens a SCO) stays valid."),
+    Setting("CONTENT_OFFLOAD_PREFIX", None,
+            "With the content view and a local storage: the web server's internal location (X-Accel-Redirect) or "
+            "folder (X-Sendfile) of the storage root; the view then names the file in CONTENT_OFFLOAD_HEADER and "
+            "the web server sends it. None streams the file from Django."),
+    Setting("CONTENT_OFFLOAD_HEADER", "X-Accel-Redirect",
+            "With CONTENT_OFFLOAD_PREFIX: \"X-Accel-Redirect\" (nginx) or \"X-Sendfile\" (Apache mod_xsendfile)."),
     Setting("CONTENTSTORE_SYNC_ENABLED", False,
             "Mirror each uploaded zip into the course's contentstore as a locked asset "
             "scorm_packages/<sha1>.zip, give a course lacking one its copy from the zip beside the tree, and "
