@@ -9,6 +9,7 @@ can be stored again as JSON.
 """
 import copy
 import json
+from functools import lru_cache
 
 from .elements import WRITABLE
 from .names import BEYOND_SAFE_INDEX, resolve
@@ -71,9 +72,26 @@ OPTIONAL_KEY_RULES = {
 }
 
 
+# Values up to this length have their verdict remembered: one request reads the same states several times.
+REMEMBERED_VALUE_LENGTH = 256
+
+
 def stored_value_ok(spec, name, value):
     """Whether `name` = `value` may stand in a stored state: a writable element, a value of its type."""
-    if not (_text(name) and _text(value)):
+    if not (_text(name) and isinstance(value, str)):
+        return False
+    if len(value) <= REMEMBERED_VALUE_LENGTH:
+        return _remembered_value_ok(spec, name, value)
+    return _value_ok(spec, name, value)
+
+
+@lru_cache(maxsize=65536)
+def _remembered_value_ok(spec, name, value):
+    return _value_ok(spec, name, value)
+
+
+def _value_ok(spec, name, value):
+    if not is_text(value):
         return False
     resolved = resolve(name)
     element = spec.elements.get(resolved.pattern) if resolved else None
