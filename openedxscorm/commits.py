@@ -169,7 +169,7 @@ class ScormCommitsMixin:
             return _refusal("not_delivered", self.gettext(NOT_DELIVERED))
         try:
             payload = json.loads(request.body.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: JSON nested too deep
             payload = None
         limit = self.block_settings()["MAX_STATE_SIZE"]
         record, refusal = engine.state_record(payload, delivery.sha1, limit)
@@ -194,6 +194,6 @@ def _commit_payload(request):
             payload = json.loads(request.body.decode("utf-8"))
         else:
             payload = json.loads(request.POST.get(COMMIT_FORM_FIELD, ""))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: JSON nested too deep
         return None
     return payload if isinstance(payload, dict) and COMMIT_KEYS.issuperset(payload) else None

@@ -110,3 +110,11 @@ def test_non_ascii_digits_are_no_score(block, value):
     element = "cmi.core.score.raw" if block.runtime_standard() == "1.2" else "cmi.score.raw"
     body = json.dumps({"seq": 1, "changes": [[element, value]]}).encode()
     assert_refused(block, "scorm_commit", body, element=element)
+
+
+def test_a_commit_body_nested_too_deep_for_json_is_a_400(block):
+    assert_refused(block, "scorm_commit", b"[" * 100000 + b"]" * 100000)
+
+
+def test_an_engine_state_nested_too_deep_for_json_is_a_400(block):
+    assert_refused(block, "engine_state", b'{"state": ' + b"[" * 100000 + b"]" * 100000 + b"}")
