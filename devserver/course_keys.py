@@ -17,7 +17,7 @@ from workbench import scenarios as workbench_scenarios
 from workbench import views as workbench_views
 from xblock.exceptions import NoSuchUsage
 
-from . import block_saving, tracking_log
+from . import block_saving, staff_switch, tracking_log
 
 DEFAULT_COURSE_KEY = CourseKey.from_string("course-v1:Workbench+SCORM+dev")
 # Handlers whose URLs go to a SCO as written: no ?student= (a package's files are the same for every learner).
@@ -57,6 +57,10 @@ class CourseWorkbenchRuntime(workbench_runtime.WorkbenchRuntime):
     """The workbench runtime whose blocks carry a CourseUsageId, however their id reached it (URL, children), whose
     published events go to the dev server's tracking log, and whose handlers save a block whole, as Studio does."""
 
+    def __init__(self, user_id=None):
+        super().__init__(user_id)
+        staff_switch.mark_user(self)
+
     def get_block(self, usage_id, for_parent=None):
         try:
             usage_id = CourseUsageId(usage_id)
@@ -73,7 +77,7 @@ class CourseWorkbenchRuntime(workbench_runtime.WorkbenchRuntime):
         """As the workbench's, but a package file's URL carries the item's own query string alone, as the
         manifest writes it (the workbench puts ?student= first: a SCO reading location.search sees it)."""
         if handler_name not in QUERY_AS_WRITTEN or thirdparty:
-            return super().handler_url(block, handler_name, suffix, query, thirdparty)
+            return super().handler_url(block, handler_name, suffix, staff_switch.with_switch(query), thirdparty)
         url = reverse("handler", args=(block.scope_ids.usage_id, handler_name, suffix))
         return url + (f"?{query}" if query else "")
 

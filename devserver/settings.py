@@ -25,6 +25,13 @@ EXCLUDED_XBLOCKS = {
     "view_counter_demo",
 }
 LOGGING["handlers"]["logfile"]["filename"] = os.path.join(VAR_DIR, "workbench.log")  # noqa: F405
+# Requests (runserver's one line each) and every 4xx/5xx (with the traceback of a 5xx) on the console; the file
+# keeps the workbench's own lines, without Django's SQL at DEBUG that rotated a 404 out of it within seconds.
+LOGGING["handlers"]["console"] = {"level": "INFO", "class": "logging.StreamHandler"}  # noqa: F405
+LOGGING["loggers"]["django"]["level"] = "INFO"  # noqa: F405
+LOGGING["loggers"]["django.server"] = {"handlers": ["console"], "level": "INFO", "propagate": False}  # noqa: F405
+LOGGING["loggers"]["django.request"] = {"handlers": ["console", "logfile"], "level": "WARNING",  # noqa: F405
+                                        "propagate": False}
 # Every tracking event on, answers included: the dev server writes them to <var>/tracking.log (README).
 XBLOCK_SETTINGS = {"ScormXBlock": {"LOCATION": "scorm", "TRACKING_EVENTS": {"interacted": True}}}
 SCORM_TRACKING_LOG = os.path.join(VAR_DIR, "tracking.log")
@@ -40,7 +47,8 @@ FILE_UPLOAD_HANDLERS = [
 # the export_scenario and import_olx commands. SCORM_CONTENTSTORE_SYNC=1 turns the contentstore mirror on.
 INSTALLED_APPS = [*INSTALLED_APPS, "devserver"]
 ROOT_URLCONF = "devserver.urls"
-MIDDLEWARE = [*MIDDLEWARE, "devserver.middleware.ImportedScenariosMiddleware"]  # noqa: F405
+MIDDLEWARE = [*MIDDLEWARE, "devserver.middleware.ImportedScenariosMiddleware",  # noqa: F405
+              "devserver.staff_switch.StaffSwitchMiddleware"]
 SCORM_CONTENTSTORE_DIR = os.path.join(VAR_DIR, "contentstore")
 # SCORM_CONTENT_VIEW=1 gives package files through the content view (/scorm-content/...) instead of assets_proxy.
 if os.environ.get("SCORM_CONTENT_VIEW") == "1":

@@ -20,11 +20,13 @@ STAFF = "staff"
 LMS = "lms"
 STUDIO = "studio"
 STANDALONE = "standalone"  # the XBlock SDK workbench and tests: the developer is the author
+DEVSERVER = "devserver"  # this project's dev server: the developer is the author, staff only when it says so
 
 # Django's ROOT_URLCONF tells the platform's two services apart; anything else is a standalone runtime.
 SERVICES_BY_URLCONF = {
     "lms.urls": LMS,
     "cms.urls": STUDIO,
+    "devserver.urls": DEVSERVER,
 }
 
 # Handlers whose role is known by name. A handler missing here gets its role from NAME_HINTS, else LEARNER.
@@ -116,6 +118,9 @@ RULES = {
     (LMS, STAFF): (_is_staff, "staff_only"),
     (STUDIO, STAFF): (_can_write_in_studio, "staff_only"),
     (STANDALONE, STAFF): (_allowed, None),
+    (DEVSERVER, LEARNER): (_allowed, None),
+    (DEVSERVER, AUTHOR): (_allowed, None),
+    (DEVSERVER, STAFF): (_is_staff, "staff_only"),  # ?staff=1 (devserver/staff_switch.py)
 }
 
 

@@ -25,7 +25,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def wait_for_http(url, process, timeout=90):
+def wait_for_http(url, process, timeout=300):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -55,6 +55,15 @@ SCENARIO_PACKAGES = {
 }
 
 
+# The real packages the browser tests play, preloaded when SCORM_PACKAGES_DIR has them (the first index request
+# extracts every preloaded zip: the others would only slow it down).
+REAL_SCENARIOS = (
+    "RuntimeBasicCalls_SCORM12.zip", "RuntimeBasicCalls_SCORM20043rdEdition.zip", "RuntimeMinimumCalls_SCORM12.zip",
+    "RuntimeMinimumCalls_SCORM20043rdEdition.zip", "SequencingForcedSequential_SCORM20043rdEdition.zip",
+    "SequencingPostTestRollup_SCORM20043rdEdition.zip", "SequencingSimpleRemediation_SCORM20043rdEdition.zip",
+)
+
+
 def fixture_copy(name, path):
     shutil.copyfile(fixture_zip(name), path)
 
@@ -66,7 +75,8 @@ def scenario_folder(folder):
     for name, write in SCENARIO_PACKAGES.items():
         write(folder / name)
     for path in package_zips("valid"):
-        (folder / path.name).symlink_to(path)
+        if path.name in REAL_SCENARIOS:
+            (folder / path.name).symlink_to(path)
     return folder
 
 

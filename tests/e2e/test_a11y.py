@@ -38,7 +38,7 @@ def blocking(frame, axe_path, include=None):
 
 
 def test_student_view_and_staff_panel(workbench, page, axe_path):
-    page.goto(f"{find_scenario(workbench, SINGLE_SCO)}?student=a11y")
+    page.goto(f"{find_scenario(workbench, SINGLE_SCO)}?student=a11y&staff=1")
     page.wait_for_selector(".scorm-staff-panel")
     assert page.locator("iframe.scorm-player").get_attribute("title")
     found = blocking(page, axe_path, BLOCK_PARTS)
@@ -46,7 +46,7 @@ def test_student_view_and_staff_panel(workbench, page, axe_path):
 
 
 def test_staff_panel_with_results_shown(workbench, page, axe_path):
-    page.goto(f"{find_scenario(workbench, SINGLE_SCO)}?student=a11y-staff")
+    page.goto(f"{find_scenario(workbench, SINGLE_SCO)}?student=a11y-staff&staff=1")
     panel = page.locator(".scorm-staff-panel")
     panel.locator("input[name=learner]").fill("someone")
     panel.locator("button[type=submit]").click()

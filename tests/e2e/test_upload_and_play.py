@@ -4,13 +4,14 @@ import urllib.request
 import zipfile
 
 from tests.conftest import real_package
-from tests.e2e.conftest import SCENARIO_PACKAGES
+from tests.e2e.conftest import REAL_SCENARIOS, SCENARIO_PACKAGES
 from tests.packages import CATALOG, fixture_zip, write_zip
 
 
 def skip_unless_preloaded(label):
     """A scenario named after a real package exists only when SCORM_PACKAGES_DIR holds it: skip, naming it."""
     if label.endswith(".zip") and label not in CATALOG and label not in SCENARIO_PACKAGES:
+        assert label in REAL_SCENARIOS, f"add {label} to REAL_SCENARIOS (tests/e2e/conftest.py)"
         real_package("valid", label)
 
 
