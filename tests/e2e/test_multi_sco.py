@@ -1,4 +1,5 @@
-"""Multi-SCO packages in the workbench with Chromium: the table of contents, next and previous, per-SCO state
+"""Multi-SCO packages in the workbench with Chromium (the project's own, and the ADL golf samples when
+SCORM_PACKAGES_DIR has them): the table of contents, next and previous, per-SCO state
 across a reload, block completion and grade from the rollup, and sequencing rules that forbid a choice."""
 import json
 import re
@@ -9,6 +10,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.player import call, find_scenario, handler_url, learner_state, wait_for_state
 
+OWN_MULTI = "multi-1.2.zip"  # three probe SCOs (tests/packages.py)
+OWN_FORCED = "sequenced-2004.zip"  # each lesson disabled until the previous one is satisfied
 MINIMUM_CALLS = "RuntimeMinimumCalls_SCORM12.zip"
 FORCED = "SequencingForcedSequential_SCORM20043rdEdition.zip"
 POST_TEST = "SequencingPostTestRollup_SCORM20043rdEdition.zip"
@@ -65,6 +68,42 @@ def commit_values(sco, standard, values):
     assert call(sco, standard, names[1], "")["result"] == "true"
 
 
+def toc_order(launcher):
+    return launcher.evaluate("Array.from(document.querySelectorAll('.scorm-toc-item')).map(b => b.dataset.navTarget)")
+
+
+def test_own_package_toc_next_previous_state_across_reload_and_completion(workbench, page):
+    launcher, sco, state_url = open_package(page, workbench, OWN_MULTI, f"own-multi-{uuid.uuid4().hex[:8]}")
+    order = toc_order(launcher)
+    assert len(order) == 3 and sco_id(launcher) == order[0]
+    assert launcher.locator(".scorm-previous").is_disabled()
+    commit_values(sco, "1.2", [("cmi.core.lesson_status", "completed"), ("cmi.core.lesson_location", "first")])
+    launcher.click(".scorm-next")
+    launcher, sco = current_sco(page, order[1])
+    first = wait_for_state(state_url, lambda s: s["scos"][order[0]]["sessions"] >= 1)["scos"][order[0]]
+    assert first["status"] == "completed" and first["data"]["cmi.core.lesson_location"] == "first"
+
+    launcher.locator(f".scorm-toc-item[data-nav-target='{order[2]}']").click()
+    launcher, sco = current_sco(page, order[2])
+    launcher.click(".scorm-previous")
+    launcher, sco = current_sco(page, order[1])
+    commit_values(sco, "1.2", [("cmi.core.lesson_location", "second")])
+    wait_for_state(state_url, lambda s: s["scos"][order[1]]["data"].get("cmi.core.lesson_location") == "second")
+    page.reload()  # the learner comes back to the SCO they were in, with its own state
+    launcher, sco = current_sco(page, order[1])
+    assert call(sco, "1.2", "LMSGetValue", "cmi.core.lesson_location")["result"] == "second"
+
+    launcher.locator(f".scorm-toc-item[data-nav-target='{order[0]}']").click()
+    for index, identifier in enumerate(order):  # complete every SCO, moving on with Next
+        launcher, sco = current_sco(page, identifier)
+        commit_values(sco, "1.2", [("cmi.core.lesson_status", "passed"), ("cmi.core.score.raw", "90")])
+        if index + 1 < len(order):
+            launcher.click(".scorm-next")
+    assert launcher.locator(".scorm-next").is_disabled()
+    state = wait_for_state(state_url, lambda s: s["completion_fraction"] == 1.0)
+    assert state["block"]["grade"] == pytest.approx(0.9) and state["grade"]["value"] == pytest.approx(0.9)
+
+
 def test_toc_next_previous_state_across_reload_and_completion(workbench, page):
     learner = f"multi-{uuid.uuid4().hex[:8]}"
     launcher, sco, state_url = open_package(page, workbench, MINIMUM_CALLS, learner)
@@ -106,8 +145,9 @@ def test_toc_next_previous_state_across_reload_and_completion(workbench, page):
     assert state["block"]["grade"] == pytest.approx(0.9) and state["grade"]["value"] == pytest.approx(0.9)
 
 
-def test_forced_sequential_choice_waits_for_the_earlier_scos(workbench, page):
-    launcher, sco, state_url = open_package(page, workbench, FORCED, f"forced-{uuid.uuid4().hex[:8]}")
+@pytest.mark.parametrize("label", [OWN_FORCED, FORCED])
+def test_forced_sequential_choice_waits_for_the_earlier_scos(workbench, page, label):
+    launcher, sco, state_url = open_package(page, workbench, label, f"forced-{uuid.uuid4().hex[:8]}")
     order = launcher.evaluate("Array.from(document.querySelectorAll('.scorm-toc-item'))"
                               ".map(b => b.dataset.navTarget)")
     second = launcher.locator(f".scorm-toc-item[data-nav-target='{order[1]}']")
