@@ -57,9 +57,10 @@ def small_asset_spec():
 class DevServer:
     """The workbench dev server in a child process, with one scenario per zip of `packages_dir`."""
 
-    def __init__(self, packages_dir, var_dir):
+    def __init__(self, packages_dir, var_dir, extra_env=None):
         self.packages_dir = Path(packages_dir)
         self.var_dir = Path(var_dir)
+        self.extra_env = dict(extra_env or {})
         self.process = None
         self.url = None
         self.log_file = None
@@ -68,7 +69,7 @@ class DevServer:
         from tests.e2e.conftest import free_port, wait_for_http  # pylint: disable=import-outside-toplevel
 
         env = {**os.environ, "SCORM_DEVSERVER_VAR": str(self.var_dir), "SCORM_PACKAGES_DIR": str(self.packages_dir),
-               "DJANGO_SETTINGS_MODULE": "devserver.settings", "PYTHONPATH": str(REPO_ROOT)}
+               "DJANGO_SETTINGS_MODULE": "devserver.settings", "PYTHONPATH": str(REPO_ROOT), **self.extra_env}
         env.pop("SCORM_TEST_MEDIA_ROOT", None)
         subprocess.run([sys.executable, "-m", "django", "migrate", "--run-syncdb", "--verbosity", "0"],
                        cwd=REPO_ROOT, env=env, check=True)

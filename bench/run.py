@@ -14,6 +14,7 @@ BENCHMARKS = {
     "runtime_requests": "bench.runtime_requests",
     "extract_s3": "bench.extract_s3",
     "proxy": "bench.proxy",
+    "content_view": "bench.content_view",
     "upload_proxy": "bench.upload_proxy",
 }
 

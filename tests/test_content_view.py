@@ -309,3 +309,14 @@ def test_a_tree_left_by_19x_is_served_from_its_own_folder(client, storage, setti
     assert grant.prefix == f"scorm/{digest}/{block.served_sha1()}"
     response = client.get(sco_url)
     assert response.status_code == 200 and body(response) == members()[LAUNCH]
+
+
+def test_a_non_ascii_launch_file_with_a_query_through_the_view(client, storage, settings):  # noqa: ARG001
+    """The launch URL is appended as the manifest quoted it: quoted once, its query kept."""
+    settings.XBLOCK_SETTINGS = {"ScormXBlock": {"CONTENT_VIEW_ENABLED": True}}
+    block = make_block(CONTENT_VIEW_ENABLED=True)
+    upload(block, "nested-café-1.2.zip")
+    sco_url = launched_sco_url(block)
+    assert sco_url.endswith(f"/{block.package_sha1}/modules/%C3%A9t%C3%A9/caf%C3%A9.html?page=1")
+    response = client.get(sco_url)
+    assert response.status_code == 200 and b"<html" in body(response).lower()

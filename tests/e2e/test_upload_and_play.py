@@ -33,6 +33,18 @@ def title_of(zip_path, member):
     return re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip()
 
 
+# A package file's URL through the assets_proxy handler, or through the content view (CONTENT_VIEW_ENABLED, as the
+# dev server gives it with SCORM_CONTENT_VIEW=1): the sha1 and the path inside the package, whichever serves it.
+PACKAGE_FILE_URL = re.compile(r"/(?:assets_proxy|scorm-content/[^/]+)/(?P<sha1>[0-9a-f]{40})/(?P<path>[^?#]*)")
+
+
+def package_file(url):
+    """(sha1, path) of the package file a URL names; AssertionError when it names none."""
+    match = PACKAGE_FILE_URL.search(url)
+    assert match, url
+    return match.group("sha1"), match.group("path")
+
+
 def launch_frame(page):
     """The block's iframe, and the SCO's frame inside the block's launcher page once its document has loaded."""
     iframe = page.wait_for_selector("iframe.scorm-player")
@@ -79,14 +91,13 @@ def test_refused_upload_shows_reason_and_old_package_keeps_playing(workbench, pa
 
     page.goto(playing)
     _iframe, frame = launch_frame(page)
-    assert frame.url == launch_before
+    assert package_file(frame.url) == package_file(launch_before)  # the content view's token is made anew
     assert frame.evaluate("document.readyState") == "complete"
 
 
 def test_preloaded_scenario_plays(workbench, page):
     page.goto(scenario_url(workbench, "sequenced-2004.zip"))
     _iframe, frame = launch_frame(page)
-    assert "/assets_proxy/" in frame.url
-    launch_path = frame.url.split("/assets_proxy/", 1)[1].split("?")[0].split("/", 1)[1]
+    _sha1, launch_path = package_file(frame.url)
     zip_path = fixture_zip("sequenced-2004.zip")
     assert frame.title() == title_of(zip_path, launch_path)
