@@ -2,11 +2,33 @@
 media), the packages of a folder preloaded as scenarios, a free port on 127.0.0.1; stopped when the test is done."""
 import contextlib
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 from tests.conftest import REPO_ROOT
-from tests.e2e.conftest import free_port, wait_for_http
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_http(url, process, timeout=300):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"dev server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:  # the first request builds every scenario
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"dev server did not answer at {url}")
 
 
 @contextlib.contextmanager

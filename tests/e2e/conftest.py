@@ -1,42 +1,18 @@
 """A real dev server (the XBlock SDK workbench with this block) and headless Debian Chromium, for browser tests."""
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, package_zips
+from tests.conftest import package_zips
+from tests.devserver_process import free_port, running_dev_server, wait_for_http  # noqa: F401  (shared helpers)
 from tests.packages import CATALOG, Sco, fixture_zip, write_package, write_zip
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_http(url, process, timeout=300):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"dev server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=120) as response:  # the first request builds every scenario
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"dev server did not answer at {url}")
 
 
 # Scenarios of the browser tests besides one per CATALOG package: a block each test may change on its own.
@@ -89,31 +65,8 @@ def workbench_var(tmp_path_factory):
 @pytest.fixture(scope="session")
 def workbench(workbench_var, tmp_path_factory):
     """Base URL of a workbench serving this block, with the scenario folder's packages preloaded as scenarios."""
-    var_dir = workbench_var
-    env = {
-        **os.environ,
-        "SCORM_DEVSERVER_VAR": str(var_dir),
-        "SCORM_PACKAGES_DIR": str(scenario_folder(tmp_path_factory.mktemp("scenarios"))),
-        "DJANGO_SETTINGS_MODULE": "devserver.settings",
-        "PYTHONPATH": str(REPO_ROOT),
-    }
-    env.pop("SCORM_TEST_MEDIA_ROOT", None)
-    subprocess.run([sys.executable, "-m", "django", "migrate", "--run-syncdb", "--verbosity", "0"],
-                   cwd=REPO_ROOT, env=env, check=True)
-    port = free_port()
-    log_file = open(var_dir / "server.log", "wb")  # pylint: disable=consider-using-with
-    server = subprocess.Popen(  # pylint: disable=consider-using-with
-        [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(base_url + "/", server)
+    with running_dev_server(workbench_var, scenario_folder(tmp_path_factory.mktemp("scenarios"))) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log_file.close()
 
 
 @pytest.fixture(scope="session")

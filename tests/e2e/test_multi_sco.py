@@ -62,10 +62,13 @@ def open_package(page, workbench, label, learner):
 
 
 def commit_values(sco, standard, values):
+    """Set and commit as the SCO does, then wait for the server's answer (a reload right after would otherwise
+    race the commit: the new launcher page could be read before the commit is stored)."""
     names = {"1.2": ("LMSSetValue", "LMSCommit"), "2004": ("SetValue", "Commit")}[standard]
     for element, value in values:
         assert call(sco, standard, names[0], element, value)["result"] == "true", element
     assert call(sco, standard, names[1], "")["result"] == "true"
+    sco.parent_frame.wait_for_function("window.scormPlayer.inFlight === 0")
 
 
 def toc_order(launcher):

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from urllib.parse import quote
 
 from tests.conftest import REPO_ROOT
-from tests.e2e.conftest import free_port, wait_for_http
+from tests.devserver_process import free_port, wait_for_http
 
 EMPTY_SCENARIO = "/scenario/scorm.0/"
 
