@@ -12,6 +12,8 @@ asset_small_rps_ratio_vs_handler
     Requests per second for one 5 KB file of that package, one connection per request, ASSET_SECONDS per
     measure: the content view's URL (as the launcher gives it) against assets_proxy's, alternated in the same
     dev server, BENCH_REPEAT rounds; the median of the per-round ratios. Target >= 5.
+    asset_small_stack_floor_rps is a request the content view refuses at once (a token it cannot read): what the
+    dev server's stack (runserver, its middleware, URL resolution) costs by itself, the ceiling of any view there.
 """
 import http.client
 import re
@@ -61,11 +63,12 @@ def get(base_url, path):
         connection.close()
 
 
-def rate(base_url, path, expected):
-    """GETs per second of `path` over ASSET_SECONDS, after a warm-up; every answer checked."""
+def rate(base_url, path, expected, status_expected=200):
+    """GETs per second of `path` over ASSET_SECONDS, after a warm-up; every answer checked (`expected` bytes, or
+    any body when None)."""
     def one():
         status, body = get(base_url, path)
-        if status != 200 or len(body) != expected:
+        if status != status_expected or (expected is not None and len(body) != expected):
             raise RuntimeError(f"{path}: status {status}, {len(body)} bytes")
 
     for _ in range(WARM_UP_CALLS):
@@ -90,14 +93,16 @@ def asset_paths(server, usage, sha1):
 
 
 def small_rps(server, usage, sha1, log):
-    """{"view": [rps...], "handler": [rps...]} alternated over BENCH_REPEAT rounds."""
+    """{"view": [rps...], "handler": [rps...], "floor": [rps...]} alternated over BENCH_REPEAT rounds."""
     from .measure import repeat_count  # pylint: disable=import-outside-toplevel
 
     paths = dict(zip(("view", "handler"), asset_paths(server, usage, sha1), strict=True))
+    paths["floor"] = f"/scorm-content/unreadable/{sha1}/js/f000.js"
+    answers = {"view": (FILE_SIZE, 200), "handler": (FILE_SIZE, 200), "floor": (None, 403)}
     rates = {name: [] for name in paths}
     for round_number in range(1, repeat_count() + 1):
         for name, path in paths.items():
-            rates[name].append(rate(server.url, path, FILE_SIZE))
+            rates[name].append(rate(server.url, path, *answers[name]))
             log(f"5 KB file through the {name}, round {round_number}: {rates[name][-1]:.0f} requests/s")
     return rates
 
@@ -160,5 +165,6 @@ def run():
     yield "asset_view_files_per_launch", figures["view"][1]
     yield "asset_small_view_rps", median(rates["view"])
     yield "asset_small_handler_rps", median(rates["handler"])
+    yield "asset_small_stack_floor_rps", median(rates["floor"])
     yield "asset_small_rps_ratio_vs_handler", median(
         view / handler for view, handler in zip(rates["view"], rates["handler"], strict=True))
