@@ -91,6 +91,9 @@ class Manifest:  # pylint: disable=too-many-instance-attributes
     resources: dict[str, Resource] = field(default_factory=dict)
     notices: list[ManifestNotice] = field(default_factory=list)
     sequencing_collection: dict | None = None  # imsss:sequencingCollection, kept for later
+    # xml:base of <manifest> and <resources>, outermost first: where <file href> values are read from. Used by the
+    # checks of an upload; not kept in the block's field (to_dict).
+    resource_bases: list[str] = field(default_factory=list, compare=False)
 
     def organization(self):
         """The default organization, else the first one (the parser has already noted why), else None."""
@@ -262,6 +265,7 @@ class _ManifestReader:
             resources=resources,
             notices=self.notices,
             sequencing_collection=_plain(collection) if collection is not None else None,
+            resource_bases=bases,
         )
         self.check_launchable(manifest)
         manifest.title = self.title_of(manifest)

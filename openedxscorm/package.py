@@ -116,7 +116,14 @@ class PackageNotice(Notice):
             "%(count)s files outside the package folder %(root)s are ignored."),
         "nested_manifests": gettext_noop(
             "The package holds other imsmanifest.xml files below its top (%(count)s); only %(path)s is used."),
+        "files_missing": gettext_noop(
+            "Files the manifest lists are not in the package (%(count)s: %(files)s); learners will get errors "
+            "where the content uses them."),
     }
+
+
+# How many of the missing files a notice names; the count says how many there are.
+MISSING_FILES_NAMED = 5
 
 
 def _human_size(size):
@@ -417,11 +424,31 @@ def read_package(spooled, limits):
 
 
 def check_launch_files(checked):
-    """PackageError launch_missing unless every launchable item's launch file is among the package's files."""
+    """PackageError launch_missing unless every launchable item's launch file is among the package's files; a
+    notice naming the other files the manifest lists (<file href>) that the package lacks."""
     present = checked.member_paths()
     for item in checked.manifest.launchable_items():
         if item.launch_path and item.launch_path not in present:
             raise PackageError("launch_missing", path=item.launch_path, item=item.title or item.identifier)
+    missing = sorted(set(listed_files(checked.manifest)) - present)
+    if missing:
+        shown = ", ".join(missing[:MISSING_FILES_NAMED]) + (", ..." if len(missing) > MISSING_FILES_NAMED else "")
+        checked.notices.append(PackageNotice("files_missing", count=len(missing), files=shown))
+
+
+def listed_files(manifest):
+    """The package path of every <file href> of every resource, read under its xml:base; a reference that names
+    no file of the package (a URL, a path leaving it) is left out."""
+    from .manifest_errors import ManifestError  # pylint: disable=import-outside-toplevel  # as _parse_manifest
+    from .manifest_paths import launch_location  # pylint: disable=import-outside-toplevel
+
+    for resource in manifest.resources.values():
+        bases = [*manifest.resource_bases, resource.xml_base or ""]
+        for href in resource.files:
+            try:
+                yield launch_location(bases, href).path
+            except ManifestError:
+                continue
 
 
 def check_package(spooled, limits):

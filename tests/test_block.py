@@ -4,7 +4,7 @@ from webob import Request
 
 from tests.block_runtime import make_block
 from tests.conftest import real_package
-from tests.packages import CATALOG, fixture_zip, write_zip
+from tests.packages import CATALOG, Sco, fixture_zip, write_package, write_zip
 
 VALID = "probe-1.2.zip"
 LAUNCH_FILE = "lesson/index.html"
@@ -126,3 +126,13 @@ def test_non_ascii_launch_file_is_named_once_and_served(block):
     assert f"/handler/assets_proxy/{block.package_sha1}/modules/été/café.html?page=1" in html
     response = block.handle("assets_proxy", Request.blank("/"), f"{block.package_sha1}/modules/été/café.html")
     assert response.status_code == 200
+
+
+def test_upload_lacking_listed_files_is_accepted_with_a_warning_naming_them(block, tmp_path):
+    sco = Sco(href="lesson/index.html", files={"lesson/intro.mp4": b"video", "lesson/quiz.js": "1"})
+    zip_path = write_package(tmp_path / "lacking.zip", [sco], omit=("lesson/intro.mp4",))
+    response = block.handle("studio_submit", upload_request(zip_path))
+    assert response.status_code == 200, response.text
+    warning = "Files the manifest lists are not in the package (1: lesson/intro.mp4)"
+    assert any(warning in notice for notice in response.json["notices"]), response.json["notices"]
+    assert any(warning in text for text in block.notices_text())

@@ -17,6 +17,7 @@ from tests.packages import (
     multi_sco,
     single_sco,
     write_package,
+    write_zip,
 )
 
 
@@ -109,3 +110,46 @@ def test_the_same_package_written_twice_has_the_same_bytes(tmp_path):
     first = multi_sco(tmp_path / "first.zip")
     second = multi_sco(tmp_path / "second.zip")
     assert first.read_bytes() == second.read_bytes()
+
+
+def notices_of(package):
+    return [(notice.code, notice.params) for notice in package.notices]
+
+
+def test_files_the_manifest_lists_but_the_zip_lacks_are_named_first_few_and_counted(tmp_path):
+    media = {f"lesson/media/clip{number}.mp4": b"video" for number in range(8)}
+    sco = Sco(href="lesson/index.html", files=media)
+    one_missing = checked(write_package(tmp_path / "one.zip", [sco], omit=("lesson/media/clip3.mp4",)))
+    assert notices_of(one_missing) == [("files_missing", {"count": 1, "files": "lesson/media/clip3.mp4"})]
+    all_missing = checked(write_package(tmp_path / "eight.zip", [sco], omit=tuple(media)))
+    [(code, params)] = notices_of(all_missing)
+    assert code == "files_missing" and params["count"] == 8
+    assert params["files"] == ", ".join(sorted(media)[:5]) + ", ..."
+    assert "Files the manifest lists are not in the package (8: lesson/media/clip0.mp4, " in \
+        all_missing.notices[0].render()
+
+
+def test_listed_files_are_read_under_xml_base_and_a_whole_package_has_no_notice(tmp_path):
+    manifest = b"""<?xml version="1.0"?>
+<manifest identifier="m" xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2" xml:base="course/">
+ <metadata><schema>ADL SCORM</schema><schemaversion>1.2</schemaversion></metadata>
+ <organizations default="o"><organization identifier="o"><title>T</title>
+  <item identifier="i" identifierref="r"><title>I</title></item></organization></organizations>
+ <resources xml:base="sco/"><resource identifier="r" type="webcontent" adlcp:scormtype="sco" href="index.html"
+   xml:base="one/"><file href="index.html"/><file href="img/a%20b.png"/><file href="http://cdn.example/x.js"/>
+   <file href="../../../../outside.js"/></resource></resources>
+</manifest>"""
+    entries = {"imsmanifest.xml": manifest, "course/sco/one/index.html": "<p>hi</p>",
+               "course/sco/one/img/a b.png": b"png"}
+    assert notices_of(checked(write_zip(tmp_path / "based.zip", entries))) == []
+    del entries["course/sco/one/img/a b.png"]
+    assert notices_of(checked(write_zip(tmp_path / "lacking.zip", entries))) == [
+        ("files_missing", {"count": 1, "files": "course/sco/one/img/a b.png"})]
+
+
+def test_a_missing_launch_file_is_still_refused_whatever_else_is_missing(tmp_path):
+    sco = Sco(href="lesson/index.html", files={"lesson/a.js": "1"})
+    with pytest.raises(PackageError) as caught:
+        checked(write_package(tmp_path / "x.zip", [sco], omit=("lesson/index.html", "lesson/a.js")))
+    assert caught.value.code == "launch_missing"
