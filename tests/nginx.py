@@ -38,7 +38,7 @@ http {{
     scgi_temp_path {root}/scgi;
     server {{
         listen 127.0.0.1:{port};
-        location / {{
+{locations}        location / {{
             proxy_pass {upstream};
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $remote_addr;
@@ -57,9 +57,10 @@ def free_port():
 class ReverseProxy:
     """nginx proxying 127.0.0.1:<port> to `upstream` (for example http://127.0.0.1:8000)."""
 
-    def __init__(self, upstream, limits=None):
+    def __init__(self, upstream, limits=None, locations=""):
         self.upstream = upstream.rstrip("/")
         self.limits = {**LIMITS, **(limits or {})}
+        self.locations = locations  # more `location` blocks of the server, before the proxied one
         self.root = None
         self.port = None
         self.process = None
@@ -81,7 +82,7 @@ class ReverseProxy:
         # Started by root, nginx's workers would become `nobody` and could not write the buffers of this folder.
         user = f"user {pwd.getpwuid(os.geteuid()).pw_name};\n" if os.geteuid() == 0 else ""
         return CONFIG_TEMPLATE.format(user=user, root=self.root, port=self.port, upstream=self.upstream,
-                                      limits=limits)
+                                      limits=limits, locations=self.locations)
 
     def start(self, timeout=15):
         if not Path(NGINX).exists():
