@@ -32,10 +32,11 @@ def wait_for_http(url, process, timeout=300):
 
 
 @contextlib.contextmanager
-def running_dev_server(var_dir, packages):
-    """Base URL of a dev server (runserver, threaded) with the zips of `packages` preloaded."""
+def running_dev_server(var_dir, packages, extra_env=None):
+    """Base URL of a dev server (runserver, threaded) with the zips of `packages` preloaded; `extra_env` sets its
+    switches (SCORM_CONTENT_VIEW=1...)."""
     env = {**os.environ, "SCORM_DEVSERVER_VAR": str(var_dir), "SCORM_PACKAGES_DIR": str(packages),
-           "DJANGO_SETTINGS_MODULE": "devserver.settings", "PYTHONPATH": str(REPO_ROOT)}
+           "DJANGO_SETTINGS_MODULE": "devserver.settings", "PYTHONPATH": str(REPO_ROOT), **(extra_env or {})}
     env.pop("SCORM_TEST_MEDIA_ROOT", None)
     subprocess.run([sys.executable, "-m", "django", "migrate", "--run-syncdb", "--verbosity", "0"], cwd=REPO_ROOT,
                    env=env, check=True)
