@@ -12,7 +12,7 @@ from xblock.utils.resources import ResourceLoader
 from . import compat, delivery, legacy, legacy_export, mirror, olx, permissions, rehydrate, upload
 from .chunked_upload import ChunkedUploadMixin
 from .content_tokens import ContentGrant, content_url
-from .errors import ScormError, render_stored
+from .errors import ScormError, gettext_noop, render_stored
 from .events import TrackingMixin
 from .legacy import LegacyFieldsMixin
 from .legacy_handlers import LegacyHandlersMixin
@@ -31,6 +31,13 @@ REHYDRATE_WAIT_SECONDS = 3
 def _(text):
     """Mark field labels for extraction; XBlock translates them through the i18n service."""
     return text
+
+
+# The Studio form's line about the package, in the view and in the answers of the upload handlers.
+NO_PACKAGE = gettext_noop("No package uploaded yet.")
+PACKAGE_SUMMARY = gettext_noop(
+    "Current package: %(name)s, \"%(title)s\" (%(version)s, %(scos)s learning objects, %(size)s KiB). "
+    "Choose a file only to replace it.")
 
 
 @XBlock.wants("settings", "user", "i18n")
@@ -131,6 +138,17 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         return loader.render_django_template(f"templates/{name}", context,
                                              i18n_service=self.runtime.service(self, "i18n"))
 
+    def package_summary_text(self):
+        """What the Studio form says of the current package: name, title, version, learning objects, size."""
+        if not self.package_sha1:
+            return self.gettext(NO_PACKAGE)
+        manifest = self.manifest()
+        return self.gettext(PACKAGE_SUMMARY) % {
+            "name": self.package_filename, "title": self.package_title or "",
+            "version": manifest.version_label if manifest else self.scorm_version,
+            "scos": len(self.launch_items()), "size": (self.package_size + 1023) // 1024,
+        }
+
     def notices_text(self):
         return ([render_stored(notice, self.gettext) for notice in self.package_notices]
                 + [notice.render(self.gettext) for notice in self.sequencing_notices()])
@@ -178,6 +196,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         fragment = Fragment(self.render_template("studio_view.html", {
             "block": self,
             "notices": self.notices_text(),
+            "package_summary": self.package_summary_text(),
         }))
         fragment.add_css(loader.load_unicode("static/css/scorm.css"))
         fragment.add_javascript(loader.load_unicode("static/js/studio.js"))
@@ -370,6 +389,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
             "filename": self.package_filename,
             "version": self.scorm_version,
             "title": self.package_title,
+            "summary": self.package_summary_text(),
         }
 
     @staticmethod

@@ -22,6 +22,7 @@ SCENARIO_PACKAGES = {
     "refused-upload-1.2.zip": lambda path: fixture_copy("probe-1.2.zip", path),
     "large-upload-target.zip": lambda path: write_zip(path, {"readme.txt": "no manifest: an empty block"}),
     "resumed-upload-target.zip": lambda path: write_zip(path, {"readme.txt": "no manifest: an empty block"}),
+    "summary-target.zip": lambda path: write_zip(path, {"readme.txt": "no manifest: an empty block"}),
     # The probe waits: the test makes every call itself. Named after CATALOG's first SCORM 1.2 zip, which the
     # two-blocks scenario plays (when RuntimeBasicCalls is absent) and whose probe must initialize by itself.
     "probe-api-1.2.zip": lambda path: write_package(path, [Sco(parameters="?manual=1")], title="API probe 1.2"),

@@ -1,4 +1,5 @@
-/* Studio editor of the SCORM block: sends the form (and the zip, if one is chosen) to studio_submit. */
+/* Studio editor of the SCORM block: sends the zip in pieces (studio_upload_start, studio_upload_chunk), then the
+ * form without it to studio_submit; shows the package summary and the warnings the server found. */
 function ScormStudioView(runtime, element) {
   "use strict";
   var root = element.jquery ? element[0] : element;
@@ -21,13 +22,28 @@ function ScormStudioView(runtime, element) {
     if (runtime.notify) { runtime.notify(name, data); }
   }
 
-  function finish(request) {
+  /* The form's line about the package and its list of warnings, as the server gives them. */
+  function showPackage(summary, notices) {
+    var list = root.querySelector(".scorm-notices");
+    if (summary) { root.querySelector(".scorm-package-summary").textContent = summary; }
+    list.textContent = "";
+    notices.forEach(function (notice) {
+      var item = document.createElement("li");
+      item.textContent = notice;
+      list.appendChild(item);
+    });
+    list.hidden = notices.length === 0;
+  }
+
+  /* `uploaded`: the last piece's answer when a package was sent in pieces (its warnings), else null. */
+  function finish(request, uploaded) {
     var body = {};
     try { body = JSON.parse(request.responseText); } catch (ignored) { body = {}; }
     progress.hidden = true;
     if (request.status >= 200 && request.status < 300) {
-      var notices = (body.notices || []).join(" ");
-      showStatus(gettext("Saved.") + (notices ? " " + notices : ""), "success");
+      var notices = (uploaded ? uploaded.notices : body.notices) || [];
+      if (uploaded || (body.notices || []).length) { showPackage((body.package || {}).summary, notices); }
+      showStatus(gettext("Saved."), "success");
       notify("save", { state: "end" });
       root.dispatchEvent(new CustomEvent("scorm:saved", { bubbles: true, detail: body }));
     } else {
@@ -166,13 +182,13 @@ function ScormStudioView(runtime, element) {
     }
   }
 
-  function submitOptions() {
+  function submitOptions(uploaded) {
     var request = new XMLHttpRequest();
     var data = new FormData(form);
     data.delete("file");
     request.open("POST", runtime.handlerUrl(element, "studio_submit"));
     request.setRequestHeader("X-CSRFToken", csrfToken());
-    request.addEventListener("load", function () { finish(request); });
+    request.addEventListener("load", function () { finish(request, uploaded || null); });
     request.addEventListener("error", function () {
       progress.hidden = true;
       showStatus(gettext("The upload was interrupted. Please try again."), "error");
@@ -190,9 +206,9 @@ function ScormStudioView(runtime, element) {
       return;
     }
     showProgress(0, file.size);
-    uploadInPieces(file).then(function () {
+    uploadInPieces(file).then(function (uploaded) {
       fileInput.value = "";
-      submitOptions();
+      submitOptions(uploaded);
     }, function (error) {
       progress.hidden = true;
       var message = error.message || gettext("The package could not be saved. Please try again.");
