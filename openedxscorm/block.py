@@ -9,7 +9,7 @@ from xblock.core import XBlock
 from xblock.fields import Dict, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
 
-from . import compat, delivery, legacy, legacy_export, mirror, olx, permissions, rehydrate, upload
+from . import compat, delivery, frame, legacy, legacy_export, mirror, olx, permissions, rehydrate, upload
 from .chunked_upload import ChunkedUploadMixin
 from .content_tokens import ContentGrant, content_url
 from .errors import ScormError, gettext_noop, render_stored
@@ -51,6 +51,9 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
     width = Integer(display_name=_("Width (pixels)"), help=_("Empty for the full width of the page."),
                     default=None, scope=Scope.settings)
     height = Integer(display_name=_("Height (pixels)"), default=450, scope=Scope.settings)
+    frame_size = String(display_name=_("Frame size"), default=frame.AUTOMATIC, scope=Scope.settings,
+                        help=_("16:9 or 4:3 of the frame's width, or the fixed height; empty: fixed when the "
+                               "height is not the default, else 16:9."))
 
     package_sha1 = String(help="sha1 of the uploaded zip: it names the extracted tree.", default="",
                           scope=Scope.settings)
@@ -149,6 +152,9 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
             "scos": len(self.launch_items()), "size": (self.package_size + 1023) // 1024,
         }
 
+    def frame_layout(self):
+        return frame.frame_layout(self.frame_size, self.height, self.fields["height"].default)
+
     def notices_text(self):
         return ([render_stored(notice, self.gettext) for notice in self.package_notices]
                 + [notice.render(self.gettext) for notice in self.sequencing_notices()])
@@ -169,6 +175,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
             "iframe_title": self.display_name or self.package_title,
             "width": self.width,
             "height": self.height,
+            "frame": self.frame_layout(),
             "popup": self.popup_on_launch,
         }
         fragment = Fragment(self.render_template("student_view.html", context))
@@ -197,6 +204,8 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
             "block": self,
             "notices": self.notices_text(),
             "package_summary": self.package_summary_text(),
+            "frame_sizes": [(value, self.gettext(label)) for value, (label, _ratio) in frame.FRAME_SIZES.items()],
+            "frame_size": self.frame_layout()["size"],
         }))
         fragment.add_css(loader.load_unicode("static/css/scorm.css"))
         fragment.add_javascript(loader.load_unicode("static/js/studio.js"))
@@ -372,6 +381,10 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
             if not raw.isdigit() or not 0 < int(raw) <= 10000:
                 return {}, self.gettext("Width and height must be whole numbers of pixels, from 1 to 10000.")
             options[name] = int(raw)
+        if "frame_size" in form:
+            if form["frame_size"] not in frame.FRAME_SIZES:
+                return {}, self.gettext(frame.BAD_FRAME_SIZE)
+            options["frame_size"] = form["frame_size"]
         return options, None
 
     def _mirror_hook(self, settings):

@@ -8,6 +8,7 @@ import pytest
 from tests.conftest import package_zips
 from tests.devserver_process import free_port, running_dev_server, wait_for_http  # noqa: F401  (shared helpers)
 from tests.packages import CATALOG, Sco, fixture_zip, write_package, write_zip
+from tests.packages import PROBE_DIR as FIXTURE_SCO
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -23,6 +24,10 @@ SCENARIO_PACKAGES = {
     "large-upload-target.zip": lambda path: write_zip(path, {"readme.txt": "no manifest: an empty block"}),
     "resumed-upload-target.zip": lambda path: write_zip(path, {"readme.txt": "no manifest: an empty block"}),
     "summary-target.zip": lambda path: write_zip(path, {"readme.txt": "no manifest: an empty block"}),
+    "stage-16x9.zip": lambda path: write_package(
+        path, [Sco("stage", "Stage", body=(FIXTURE_SCO / "stage.html").read_bytes())], title="A 16:9 stage"),
+    "stage-fixed-target.zip": lambda path: write_package(
+        path, [Sco("stage", "Stage", body=(FIXTURE_SCO / "stage.html").read_bytes())], title="A 16:9 stage"),
     # The probe waits: the test makes every call itself. Named after CATALOG's first SCORM 1.2 zip, which the
     # two-blocks scenario plays (when RuntimeBasicCalls is absent) and whose probe must initialize by itself.
     "probe-api-1.2.zip": lambda path: write_package(path, [Sco(parameters="?manual=1")], title="API probe 1.2"),
