@@ -4,6 +4,9 @@ from .errors import gettext_noop
 
 # The launcher's bar above the SCO (title, previous, next, fullscreen), in CSS pixels.
 TOOLBAR_HEIGHT = 41
+# A ratio frame is never lower than this, toolbar included: on a phone, 16:9 of the width would leave a table of
+# contents a strip (a stage drawn at the frame's width still shows whole in the extra height).
+MIN_RATIO_HEIGHT = 300
 
 # Studio's choice -> (label, height per unit of width; None for the fixed height of the `height` field).
 FRAME_SIZES = {
@@ -28,4 +31,5 @@ def frame_size_of(chosen, height_chosen):
 def frame_layout(chosen, height, default_height):
     """What the player's template needs: the ratio (height / width) or None, the fixed height, the toolbar."""
     size = frame_size_of(chosen, height not in (None, default_height))
-    return {"ratio": FRAME_SIZES[size][1], "height": height, "toolbar": TOOLBAR_HEIGHT, "size": size}
+    return {"ratio": FRAME_SIZES[size][1], "height": height, "toolbar": TOOLBAR_HEIGHT, "size": size,
+            "min_height": MIN_RATIO_HEIGHT}

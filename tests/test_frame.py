@@ -3,7 +3,7 @@ existing block has a height of its own, and a refused choice outside the list.""
 import pytest
 from webob import Request
 
-from openedxscorm.frame import FRAME_SIZES, TOOLBAR_HEIGHT, frame_layout, frame_size_of
+from openedxscorm.frame import FRAME_SIZES, MIN_RATIO_HEIGHT, TOOLBAR_HEIGHT, frame_layout, frame_size_of
 from tests.block_runtime import make_block
 from tests.test_block import upload, upload_request
 
@@ -17,7 +17,8 @@ def test_frame_size_of(chosen, height_chosen, expected):
 
 
 def test_layout_gives_the_ratio_or_the_fixed_height():
-    assert frame_layout("", 450, 450) == {"ratio": 9 / 16, "height": 450, "toolbar": TOOLBAR_HEIGHT, "size": "16:9"}
+    assert frame_layout("", 450, 450) == {"ratio": 9 / 16, "height": 450, "toolbar": TOOLBAR_HEIGHT, "size": "16:9",
+                                          "min_height": MIN_RATIO_HEIGHT}
     assert frame_layout("", 600, 450)["ratio"] is None  # an existing block's own height keeps working
     assert frame_layout("4:3", 600, 450)["ratio"] == 3 / 4
 
@@ -37,7 +38,8 @@ def player_tag(block):
 def test_a_new_block_plays_in_a_16_9_frame_of_the_unit_width(block):
     tag = player_tag(block)
     assert 'class="scorm-player is-ratio"' in tag and "--scorm-ratio: 0.562500;" in tag
-    assert f"--scorm-toolbar: {TOOLBAR_HEIGHT}px;" in tag and "height:" not in tag
+    assert f"--scorm-toolbar: {TOOLBAR_HEIGHT}px; --scorm-min-height: {MIN_RATIO_HEIGHT}px;" in tag
+    assert " height:" not in tag
 
 
 @pytest.mark.parametrize("value", sorted(FRAME_SIZES))

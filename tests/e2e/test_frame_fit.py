@@ -23,6 +23,7 @@ def test_a_16_9_stage_shows_whole_without_scrollbars(workbench, chromium, tmp_pa
                              "clientWidth: d.clientWidth, scrollHeight: d.scrollHeight, "
                              "clientHeight: d.clientHeight}; }")
         assert sizes["scrollWidth"] <= sizes["clientWidth"] and sizes["scrollHeight"] <= sizes["clientHeight"], sizes
+        assert player.bounding_box()["height"] >= 300  # the minimum, on the phone
         stage = sco.locator(".stage").bounding_box()
         assert stage["width"] > 0.8 * player.bounding_box()["width"]
         assert stage["x"] >= 0 and stage["y"] >= 0, stage

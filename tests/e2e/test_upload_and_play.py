@@ -61,6 +61,7 @@ def test_upload_in_studio_then_launch_page_plays(workbench, page):
     page.goto(empty + "studio_view/")
     zip_path = fixture_zip("probe-1.2.zip")
     page.set_input_files("input[name=file]", str(zip_path))
+    page.select_option("select[name=frame_size]", "fixed")  # the height below, rather than 16:9 of the width
     page.fill("input[name=height]", "600")
     page.click("button.save-button")
     page.wait_for_selector(".scorm-upload-status.is-success", timeout=60000)
