@@ -4,14 +4,16 @@ import os
 from workbench.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
 from workbench.settings import INSTALLED_APPS
 
+from devserver.sqlite_backend.base import database_options
+
 VAR_DIR = os.path.abspath(os.environ.get("SCORM_DEVSERVER_VAR", "var"))
 os.makedirs(VAR_DIR, exist_ok=True)
 
 INSTALLED_APPS = [*INSTALLED_APPS, "openedxscorm"]
 # Learner state writes lock (docs/learner-state.rst): on sqlite a writing transaction takes the database lock when
 # it begins, and concurrent requests wait for it.
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(VAR_DIR, "workbench.db"),
-                         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 60}}}
+DATABASES = {"default": {"ENGINE": "devserver.sqlite_backend", "NAME": os.path.join(VAR_DIR, "workbench.db"),
+                         "OPTIONS": database_options(timeout=60)}}
 MEDIA_ROOT = os.path.join(VAR_DIR, "media")
 MEDIA_URL = "/media/"
 STORAGES = {

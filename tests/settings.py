@@ -1,8 +1,10 @@
-"""Django settings for the test suite: sqlite in memory, local file storage in a temporary folder."""
+"""Django settings for the test suite: sqlite in a temporary file, local file storage in a temporary folder."""
 import atexit
 import os
 import shutil
 import tempfile
+
+from devserver.sqlite_backend.base import database_options
 
 SECRET_KEY = "tests-only"
 DEBUG = False
@@ -23,8 +25,8 @@ atexit.register(shutil.rmtree, _DATABASE_DIR, ignore_errors=True)
 # The test database is a file, so that threads of one test (concurrent learner requests) share it; writers take
 # the database lock when their transaction begins and wait for each other, like row locks elsewhere.
 DATABASES = {"default": {
-    "ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(_DATABASE_DIR, "tests.sqlite3"),
-    "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 60},
+    "ENGINE": "devserver.sqlite_backend", "NAME": os.path.join(_DATABASE_DIR, "tests.sqlite3"),
+    "OPTIONS": database_options(timeout=60),
     "TEST": {"NAME": os.path.join(_DATABASE_DIR, "test.sqlite3")},
 }}
 MEDIA_URL = "/media/"
