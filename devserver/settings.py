@@ -50,7 +50,7 @@ FILE_UPLOAD_HANDLERS = [
 INSTALLED_APPS = [*INSTALLED_APPS, "devserver"]
 ROOT_URLCONF = "devserver.urls"
 MIDDLEWARE = [*MIDDLEWARE, "devserver.middleware.ImportedScenariosMiddleware",  # noqa: F405
-              "devserver.staff_switch.StaffSwitchMiddleware"]
+              "devserver.staff_switch.StaffSwitchMiddleware", "devserver.student_cookie.StudentCookieMiddleware"]
 SCORM_CONTENTSTORE_DIR = os.path.join(VAR_DIR, "contentstore")
 # SCORM_CONTENT_VIEW=1 gives package files through the content view (/scorm-content/...) instead of assets_proxy.
 if os.environ.get("SCORM_CONTENT_VIEW") == "1":

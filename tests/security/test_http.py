@@ -186,9 +186,13 @@ def test_generated_uploads_and_pieces_never_answer_5xx(client, handler, form, co
 
 @pytest.mark.parametrize("handler", ["report_results_csv", "report_interactions_csv"])
 def test_reports_that_need_the_lms_say_so_where_there_is_none(client, handler):
-    """Said before the CSV starts streaming: a failure inside the stream would be a 500."""
-    status, body, _headers = client.call(handler, "a" * 300)
+    """Said before the CSV starts streaming: a failure inside the stream would be a 500. Asked as course staff
+    (the dev server's ``?staff=1``): a learner is refused before that."""
+    status, body, _headers = client.request("GET", client.handler_path(handler, "a" * 300) + "?staff=1",
+                                            headers=client.csrf_headers())
     assert status == 501 and json.loads(body)["code"] == "unavailable"
+    status, body, _headers = client.call(handler, "a" * 300)
+    assert status == 403 and json.loads(body)["code"] == "staff_only"
 
 
 # -- point 8: two authors upload to one block at once
