@@ -11,6 +11,7 @@ from xblock.core import XBlock
 
 from . import deliveries
 from . import learner_store as store
+from .json_handlers import PARSED_AS_FORM
 from .navigation import engine
 from .runtime import CommitRejected, CommitResult, apply_commit, finish_session, load_state, start_session
 
@@ -167,8 +168,8 @@ class ScormCommitsMixin:
         delivery = self.delivery_of(request)
         if delivery is None:
             return _refusal("not_delivered", self.gettext(NOT_DELIVERED))
-        try:
-            payload = json.loads(request.body.decode("utf-8"))
+        try:  # a multipart body holds no JSON, and the platform may have consumed it (json_handlers.py)
+            payload = None if request.content_type in PARSED_AS_FORM else json.loads(request.body.decode("utf-8"))
         except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: JSON nested too deep
             payload = None
         limit = self.block_settings()["MAX_STATE_SIZE"]

@@ -12,11 +12,11 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 from webob import Request
-from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
 
 from . import deliveries
 from .commits import DELIVERY_PARAMETER, SCO_PARAMETER
+from .json_handlers import json_handler
 from .runtime import initial_values
 
 # 19.x's names of the launch mode; what it answered for a page opened in Studio's preview.
@@ -80,21 +80,21 @@ class LegacyHandlersMixin:
         if self.runtime_standard() is None or not self.launch_items():
             raise JsonHandlerError(404, self.gettext(NO_PACKAGE))
 
-    @XBlock.json_handler
+    @json_handler
     def scorm_initialize(self, data, suffix=""):  # pylint: disable=unused-argument
         """The SCO's session starts, as the player's own Initialize starts it."""
         self._legacy_playable()
         self._legacy_post(self.sco_initialize, {})
         return SUCCESS
 
-    @XBlock.json_handler
+    @json_handler
     def scorm_terminate(self, data, suffix=""):  # pylint: disable=unused-argument
         """End the learner's session: its time counts, and the next launch resumes or starts anew."""
         self._legacy_playable()
         self._legacy_commit([], terminate=True)
         return SUCCESS
 
-    @XBlock.json_handler
+    @json_handler
     def scorm_get_value(self, data, suffix=""):  # pylint: disable=unused-argument
         """{"value": ...} of one element, as the launcher would seed the browser API with it now."""
         self._legacy_playable()
@@ -107,7 +107,7 @@ class LegacyHandlersMixin:
                                 **self.item_settings(standard))
         return {"value": values.get(name, "") if isinstance(name, str) else ""}
 
-    @XBlock.json_handler
+    @json_handler
     def scorm_set_values(self, data, suffix=""):  # pylint: disable=unused-argument
         """Store a batch; one answer per value: success, or the reason the run-time refused it."""
         self._legacy_playable()
@@ -128,7 +128,7 @@ class LegacyHandlersMixin:
             answers[-1] = {**answers[-1], "grade": grade.get("value")}
         return answers
 
-    @XBlock.json_handler
+    @json_handler
     def scorm_set_value(self, data, suffix=""):  # pylint: disable=unused-argument
         """One value: 19.x's single-value form, answered like one entry of a batch."""
         return json.loads(self.scorm_set_values(_json_request([data])).body)[0]

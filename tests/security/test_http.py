@@ -184,6 +184,14 @@ def test_generated_uploads_and_pieces_never_answer_5xx(client, handler, form, co
                                                 {"Content-Type": content_type, "Content-Range": content_range})
 
 
+@pytest.mark.parametrize("handler", ["scorm_get_value", "scorm_set_values", "engine_state"])
+def test_a_multipart_body_to_a_json_handler_is_refused_not_a_crash(client, handler):
+    """Django's CSRF check parses a multipart POST before the block runs; its raw body is gone by then."""
+    status, _body, _headers = client.call(handler, "", "POST", b"\x00",
+                                          {"Content-Type": "multipart/form-data; boundary=xyz"})
+    assert 400 <= status < 500
+
+
 @pytest.mark.parametrize("handler", ["report_results_csv", "report_interactions_csv"])
 def test_reports_that_need_the_lms_say_so_where_there_is_none(client, handler):
     """Said before the CSV starts streaming: a failure inside the stream would be a 500. Asked as course staff
