@@ -33,6 +33,7 @@ from xblock.core import XBlock
 
 from . import permissions, upload
 from .errors import ScormError, gettext_noop
+from .json_handlers import PARSED_AS_FORM
 from .spool import spool_file
 from .trees import get_storage
 
@@ -372,10 +373,14 @@ class ChunkedUploadMixin:
         """Open an upload: JSON {filename, size} -> {upload_id, chunk_size}."""
         if request.method != "POST":
             return Response(status=405)
-        try:
-            data = json.loads(request.body.decode("utf-8") or "{}")
-            size = int(data.get("size", 0))
-        except (ValueError, TypeError, AttributeError):
+        data, size = {}, None
+        if request.content_type not in PARSED_AS_FORM:  # a multipart body holds no JSON (json_handlers.py)
+            try:
+                data = json.loads(request.body.decode("utf-8") or "{}")
+                size = data.get("size", 0)
+            except (ValueError, AttributeError, RecursionError):  # RecursionError: JSON nested too deep
+                size = None
+        if not isinstance(size, int) or isinstance(size, bool):  # a whole number of bytes: not 1e310, not "12"
             return Response(status=400, json_body={"error": "malformed request"})
         storage, settings = self._upload_storage()
         try:

@@ -131,7 +131,10 @@ class LegacyHandlersMixin:
     @json_handler
     def scorm_set_value(self, data, suffix=""):  # pylint: disable=unused-argument
         """One value: 19.x's single-value form, answered like one entry of a batch."""
-        return json.loads(self.scorm_set_values(_json_request([data])).body)[0]
+        response = self.scorm_set_values(_json_request([data]))
+        if response.status_code != 200:  # refused whole (not a block 19.x uploaded, no package): the same answer
+            raise JsonHandlerError(response.status_code, response.json_body.get("error", ""))
+        return response.json_body[0]
 
     def _bad_value(self):
         return {"result": "error", "code": "bad_value", "error": self.gettext(BAD_VALUE)}

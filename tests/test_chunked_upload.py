@@ -301,3 +301,17 @@ def test_content_range_with_thousands_of_digits_is_a_400(block, header):
     upload_id = start(block, len(data)).json["upload_id"]
     response = send(block, upload_id, data[:10], 0, len(data), content_range=header)
     assert response.status_code == 400 and response.json["code"] == "bad_content_range"
+
+
+@pytest.mark.parametrize("body", [b'{"size": 1e310}', b'{"size": 12.5}', b'{"size": "12"}', b'{"size": true}',
+                                  b"[" * 100000, b"not json"])
+def test_a_size_that_is_not_a_whole_number_of_bytes_is_refused(block, storage, body):
+    """1e310 is infinity once parsed: int() of it raised OverflowError, a 500 the HTTP fuzz found."""
+    response = block.handle("studio_upload_start", Request.blank("/", method="POST", body=body))
+    assert response.status_code == 400
+    assert not storage.exists("scorm/partial-uploads") or not storage.listdir("scorm/partial-uploads")[0]
+
+
+def test_a_multipart_body_to_upload_start_is_refused_before_it_is_read(block):
+    request = Request.blank("/", method="POST", body=b"\x00", content_type="multipart/form-data; boundary=xyz")
+    assert block.handle("studio_upload_start", request).status_code == 400
