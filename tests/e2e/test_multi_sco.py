@@ -75,6 +75,19 @@ def toc_order(launcher):
     return launcher.evaluate("Array.from(document.querySelectorAll('.scorm-toc-item')).map(b => b.dataset.navTarget)")
 
 
+def pass_every_sco_with_next(page, order, state_url):
+    """Pass every SCO with 90, moving on with Next from the first: then Next is disabled, the block is complete
+    and graded 0.9."""
+    for index, identifier in enumerate(order):
+        launcher, sco = current_sco(page, identifier)
+        commit_values(sco, "1.2", [("cmi.core.lesson_status", "passed"), ("cmi.core.score.raw", "90")])
+        if index + 1 < len(order):
+            launcher.click(".scorm-next")
+    assert launcher.locator(".scorm-next").is_disabled()
+    state = wait_for_state(state_url, lambda s: s["completion_fraction"] == 1.0)
+    assert state["block"]["grade"] == pytest.approx(0.9) and state["grade"]["value"] == pytest.approx(0.9)
+
+
 def test_own_package_toc_next_previous_state_across_reload_and_completion(workbench, page):
     launcher, sco, state_url = open_package(page, workbench, OWN_MULTI, f"own-multi-{uuid.uuid4().hex[:8]}")
     order = toc_order(launcher)
@@ -97,14 +110,7 @@ def test_own_package_toc_next_previous_state_across_reload_and_completion(workbe
     assert call(sco, "1.2", "LMSGetValue", "cmi.core.lesson_location")["result"] == "second"
 
     launcher.locator(f".scorm-toc-item[data-nav-target='{order[0]}']").click()
-    for index, identifier in enumerate(order):  # complete every SCO, moving on with Next
-        launcher, sco = current_sco(page, identifier)
-        commit_values(sco, "1.2", [("cmi.core.lesson_status", "passed"), ("cmi.core.score.raw", "90")])
-        if index + 1 < len(order):
-            launcher.click(".scorm-next")
-    assert launcher.locator(".scorm-next").is_disabled()
-    state = wait_for_state(state_url, lambda s: s["completion_fraction"] == 1.0)
-    assert state["block"]["grade"] == pytest.approx(0.9) and state["grade"]["value"] == pytest.approx(0.9)
+    pass_every_sco_with_next(page, order, state_url)
 
 
 def test_toc_next_previous_state_across_reload_and_completion(workbench, page):
@@ -138,14 +144,7 @@ def test_toc_next_previous_state_across_reload_and_completion(workbench, page):
     assert call(sco, "1.2", "LMSGetValue", "cmi.core.lesson_location")["result"] == "first"
     assert learner_state(state_url)["completion_fraction"] < 1.0
 
-    for index, identifier in enumerate(order):  # complete every SCO, moving on with Next
-        launcher, sco = current_sco(page, identifier)
-        commit_values(sco, "1.2", [("cmi.core.lesson_status", "passed"), ("cmi.core.score.raw", "90")])
-        if index + 1 < len(order):
-            launcher.click(".scorm-next")
-    assert launcher.locator(".scorm-next").is_disabled()
-    state = wait_for_state(state_url, lambda s: s["completion_fraction"] == 1.0)
-    assert state["block"]["grade"] == pytest.approx(0.9) and state["grade"]["value"] == pytest.approx(0.9)
+    pass_every_sco_with_next(page, order, state_url)
 
 
 @pytest.mark.parametrize("label", [OWN_FORCED, FORCED])
