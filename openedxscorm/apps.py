@@ -22,7 +22,7 @@ class ScormConfig(AppConfig):
     def ready(self):
         """Connect the retirement receiver; remove spooled zips left by processes that died."""
         from . import retirement  # pylint: disable=import-outside-toplevel
-        from .spool import spool_folder  # pylint: disable=import-outside-toplevel
+        from .package.spool import spool_folder  # pylint: disable=import-outside-toplevel
 
         retirement.connect()
         spool_folder()

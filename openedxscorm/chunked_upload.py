@@ -34,7 +34,7 @@ from xblock.core import XBlock
 from . import permissions, upload
 from .errors import ScormError, gettext_noop
 from .json_handlers import PARSED_AS_FORM
-from .spool import spool_file
+from .package.spool import spool_file
 from .trees import get_storage
 
 log = logging.getLogger(__name__)

@@ -6,6 +6,8 @@ under its normalised name is found again by a request for that same name.
 import re
 from urllib.parse import unquote
 
+from .package_errors import PackageError
+
 # Characters no member name or request path may hold: NUL and the other C0 controls, DEL, and the
 # Windows separator (a backslash in a zip name is either a Windows path or an attack; both are refused).
 FORBIDDEN_CHARACTERS = frozenset([chr(code) for code in range(0x20)] + ["\x7f", "\\"])
@@ -72,8 +74,6 @@ def safe_member_path(name):
     Refused: absolute names, drive letters, backslashes, control characters, '..' segments, and the
     same hidden behind percent-encoding ('%2e%2e', '%2f', '%252e%252e').
     """
-    from .package import PackageError  # pylint: disable=import-outside-toplevel  # package imports this module
-
     segments = None
     if name and not name.startswith("/") and not DRIVE_LETTER.match(name):
         segments = _normalised_segments(name)

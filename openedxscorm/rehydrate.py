@@ -16,7 +16,7 @@ from . import compat
 from .errors import Notice, ScormError, gettext_noop
 from .mirror import DEFAULT_CHUNK_SIZE, MirrorError, fetch_zip, iter_stored_chunks, stored_zip_exists
 from .package import Limits, check_package, extract_package, spool_path
-from .spool import spool_file
+from .package.spool import spool_file
 from .upload import zip_keeper
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ with hostile or unlucky uploads:
   a 500 while Django parses it, before any view or block runs;
 - a worker killed while it holds the file (a 400 MB package being extracted) leaves it there for good.
 
-This handler cuts such an extension short and keeps the file in the spool folder (openedxscorm.spool), locked
-while the request holds it, so the next sweep removes it once its process is gone. Every other upload is handled
+This handler cuts such an extension short and keeps the file in the spool folder (openedxscorm.package.spool),
+locked while the request holds it, so the next sweep removes it once its process is gone. Every other upload is handled
 exactly as Django does::
 
     FILE_UPLOAD_HANDLERS = [
@@ -24,7 +24,7 @@ import tempfile
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 
-from .spool import spool_folder
+from .package.spool import spool_folder
 
 # What the extension of an uploaded file's name is cut to; the temporary file's name stays well under 255 bytes.
 MAX_EXTENSION_CHARACTERS = 100

@@ -4,8 +4,7 @@ import threading
 
 import pytest
 
-from openedxscorm import package
-from openedxscorm.package import ExtractionProgress, Limits, Member, check_package, extract_package, spool_path
+from openedxscorm.package import ExtractionProgress, Limits, Member, check_package, extract, extract_package, spool_path
 from openedxscorm.trees import PackageTree
 from tests.packages import fixture_zip
 
@@ -47,7 +46,7 @@ def test_progress_is_published_at_start_at_most_every_interval_and_at_the_end():
 
 @pytest.mark.parametrize("workers", [1, 4])
 def test_extraction_reports_progress_that_moves_and_ends_at_the_totals(storage, monkeypatch, workers):
-    monkeypatch.setattr(package, "PROGRESS_INTERVAL", 0)  # every member, so that each step can be checked
+    monkeypatch.setattr(extract, "PROGRESS_INTERVAL", 0)  # every member, so that each step can be checked
     zip_path = largest_package()
     limits = Limits(workers=workers)
     spooled = spool_path(zip_path)

@@ -11,8 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from openedxscorm import spool
-from openedxscorm.package import Limits, spooled_upload
+from openedxscorm.package import Limits, spool, spooled_upload
 from tests.conftest import REPO_ROOT
 
 SPOOL_IN_A_CHILD = """

@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
-from openedxscorm import spool
+from openedxscorm.package import spool
 from openedxscorm.upload_handlers import MAX_EXTENSION_CHARACTERS, BoundedNameUploadHandler, bounded_file_name
 from tests.conftest import REPO_ROOT
 

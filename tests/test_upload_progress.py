@@ -4,14 +4,15 @@ import json
 
 from webob import Request
 
-from openedxscorm import package, rehydrate
+from openedxscorm import rehydrate
+from openedxscorm.package import extract
 from openedxscorm.trees import PackageTree
 from tests.block_runtime import make_block
 from tests.test_chunked_upload import CHUNK, PACKAGE, send, start, status
 
 
 def test_upload_status_shows_extraction_progress_until_done(storage, monkeypatch):  # noqa: ARG001
-    monkeypatch.setattr(package, "PROGRESS_INTERVAL", 0)
+    monkeypatch.setattr(extract, "PROGRESS_INTERVAL", 0)
     block = make_block(UPLOAD_CHUNK_SIZE=CHUNK, EXTRACT_WORKERS=2)
     data = PACKAGE.read_bytes()
     upload_id = start(block, len(data), PACKAGE.name).json["upload_id"]

@@ -33,9 +33,9 @@ from openedxscorm import compat, learner_store, legacy, mirror
 from openedxscorm.chunked_upload import stale_uploads
 from openedxscorm.mirror import block_sha1
 from openedxscorm.package import Limits, spool_path
+from openedxscorm.package.spool import sweep_spool
 from openedxscorm.rehydrate import ensure_tree, forget_failure, package_extractor
 from openedxscorm.settings import django_block_settings
-from openedxscorm.spool import sweep_spool
 from openedxscorm.trees import PackageTree, get_storage
 
 SHA1_FOLDER = re.compile(r"[0-9a-f]{40}")

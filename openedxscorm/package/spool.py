@@ -1,4 +1,8 @@
-"""Local spool files (uploaded zips, joined pieces, zips fetched back from the contentstore) that never outlive
+"""Uploaded zips on local disk, spooled while hashed: an upload is copied `Limits.chunk_size` at a time and hashed
+on the way (one already in a temporary file is hashed where it lies); past MAX_PACKAGE_SIZE the copy stops with
+PackageError.
+
+Local spool files (uploaded zips, joined pieces, zips fetched back from the contentstore) that never outlive
 the process that made them.
 
 Each file lives in one folder, SPOOL_FOLDER_NAME under the temporary folder, and is held with an exclusive
@@ -8,12 +12,17 @@ next sweep removes it. The folder is swept once per process, on first use (and w
 and by ``scorm_packages sweep-uploads``.
 """
 import fcntl
+import hashlib
 import logging
 import os
 import tempfile
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
+
+from ..package_errors import PackageError, human_size
+from .checks import Limits
 
 log = logging.getLogger(__name__)
 
@@ -93,3 +102,51 @@ def sweep_spool(folder=None, apply=True, now=None):
             continue
         log.info("removed the spooled file %s of a process that is gone", path)
     return abandoned
+
+
+@dataclass
+class SpooledZip:
+    """A zip on local disk, with the sha1 and size of its bytes and the name the author gave it."""
+
+    path: str
+    sha1: str
+    size: int
+    filename: str
+
+
+def _copy_hashing(source, target, limits):
+    """Copy source to target (None: only read) in chunks; the sha1 and size, PackageError past the size limit."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    size = 0
+    while chunk := source.read(limits.chunk_size):
+        size += len(chunk)
+        if size > limits.max_package_size:
+            raise PackageError("too_large", limit=human_size(limits.max_package_size))
+        digest.update(chunk)
+        if target is not None:
+            target.write(chunk)
+    return digest.hexdigest(), size
+
+
+def spool_path(path, filename=None, limits=None):
+    """A zip already on local disk, hashed in chunks where it lies (no copy)."""
+    limits = limits or Limits()
+    with open(path, "rb") as source:
+        sha1, size = _copy_hashing(source, None, limits)
+    return SpooledZip(path=str(path), sha1=sha1, size=size, filename=filename or os.path.basename(path))
+
+
+@contextmanager
+def spooled_upload(fileobj, filename, limits):
+    """The upload streamed to a spool file and hashed on the way; the file is removed on exit (or, when the
+    process is killed, by the next sweep of the spool folder).
+
+    An upload Django already keeps in a temporary file is hashed in place instead of copied.
+    """
+    if hasattr(fileobj, "temporary_file_path"):
+        yield spool_path(fileobj.temporary_file_path(), filename, limits)
+        return
+    with spool_file("upload-") as path:
+        with open(path, "wb") as target:
+            sha1, size = _copy_hashing(fileobj, target, limits)
+        yield SpooledZip(path=path, sha1=sha1, size=size, filename=filename)
