@@ -231,6 +231,26 @@ class PackageTree:
             log.warning("could not remove folder %s of package tree %s: %s", folder, self.prefix, error)
 
 
+def local_file_path(storage, name):
+    """Where `name` lies on local disk when `storage` is a FileSystemStorage saving the standard way, else None.
+
+    Such files may be written directly (no per-file overhead, renames that are atomic); a storage without local
+    paths (object stores) or with a save of its own keeps going through its API.
+    """
+    from django.core.files.storage import FileSystemStorage, Storage  # pylint: disable=import-outside-toplevel
+
+    standard_save = (
+        getattr(storage.save, "__func__", None) is Storage.save
+        and getattr(storage._save, "__func__", None) is FileSystemStorage._save  # pylint: disable=protected-access
+    )
+    if not standard_save:
+        return None
+    try:
+        return storage.path(name)
+    except NotImplementedError:
+        return None
+
+
 def get_storage(block, settings):
     """The storage holding package trees: STORAGE_FUNC (a callable or its dotted path) of the block, else
     Django's default_storage."""

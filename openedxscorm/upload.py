@@ -1,4 +1,8 @@
 """Turning an author's upload into a playable package: spool, check, extract, then the block's new field values."""
+import contextlib
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -6,7 +10,10 @@ from functools import partial
 from django.core.files import File
 
 from .package import Limits, check_package, extract_package, spooled_upload
-from .trees import PackageTree
+from .trees import PackageTree, local_file_path
+
+COPY_CHUNK_SIZE = 1024 * 1024
+DEFAULT_FILE_MODE = 0o644  # Django's FILE_UPLOAD_PERMISSIONS default
 
 
 @dataclass
@@ -39,8 +46,10 @@ def zip_keeper(spooled, tree, part_size=Limits.part_size):
     It is made in the calling thread and may run in an extraction worker: on S3 it holds this thread's client
     (S3Storage makes a client per thread, at a cost in CPU and memory a worker should not pay again).
     On S3 the zip is put straight over whatever is there, one part in memory at a time: an object store never
-    shows a cut-short object, so asking first (a HEAD) would only cost a request. Elsewhere a zip of another
-    size there was cut short (a killed process): it is replaced, never trusted.
+    shows a cut-short object, so asking first (a HEAD) would only cost a request. On local disk the zip is
+    written under a name of its own and renamed into place, so another upload of the same bytes never sees,
+    nor deletes, a zip being written. Elsewhere a zip of another size there was cut short (a killed process):
+    it is replaced, never trusted.
     """
     from .s3 import S3Writer, writes_directly  # pylint: disable=import-outside-toplevel
 
@@ -52,7 +61,31 @@ def zip_keeper(spooled, tree, part_size=Limits.part_size):
                 writer.put_stream(tree.zip_name, handle, spooled.size)
 
         return put_zip
+    local_path = local_file_path(tree.storage, tree.zip_name)
+    if local_path is not None:
+        return partial(_rename_zip_into_place, spooled, local_path, tree.storage)
     return partial(_save_zip, spooled, tree)
+
+
+def _rename_zip_into_place(spooled, local_path, storage):
+    if os.path.isfile(local_path) and os.path.getsize(local_path) == spooled.size:
+        return
+    folder = os.path.dirname(local_path)
+    os.makedirs(folder, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{os.path.basename(local_path)}.", suffix=".part",
+                                     delete=False) as target:
+        part_path = target.name
+    try:
+        with open(spooled.path, "rb") as source, open(part_path, "wb") as target:
+            shutil.copyfileobj(source, target, COPY_CHUNK_SIZE)
+            # a temporary file is made private; the zip gets the mode the storage gives its files
+            os.fchmod(target.fileno(), DEFAULT_FILE_MODE if storage.file_permissions_mode is None
+                      else storage.file_permissions_mode)
+        os.replace(part_path, local_path)  # atomic: readers see no zip or the whole zip
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(part_path)
+        raise
 
 
 def _save_zip(spooled, tree):

@@ -15,6 +15,7 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 
 from ..package_errors import PackageError
+from ..trees import local_file_path
 from .checks import MEMBER_DATA_ERRORS
 
 # Extraction progress is published at most this often (seconds), and once more at the end: each publication is
@@ -189,23 +190,8 @@ def _make_folder(path, mode):
 
 
 def _local_root(tree):
-    """The tree's folder on local disk when its storage is a FileSystemStorage saving the standard way, else None.
-
-    A storage without local paths (object stores) or with a save of its own keeps going through its API.
-    """
-    from django.core.files.storage import FileSystemStorage, Storage  # pylint: disable=import-outside-toplevel
-
-    storage = tree.storage
-    standard_save = (
-        getattr(storage.save, "__func__", None) is Storage.save
-        and getattr(storage._save, "__func__", None) is FileSystemStorage._save  # pylint: disable=protected-access
-    )
-    if not standard_save:
-        return None
-    try:
-        return storage.path(tree.prefix)
-    except NotImplementedError:
-        return None
+    """The tree's folder on local disk when its storage is a FileSystemStorage saving the standard way, else None."""
+    return local_file_path(tree.storage, tree.prefix)
 
 
 def _writer_for(tree, limits):

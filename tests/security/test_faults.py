@@ -14,6 +14,7 @@ from django.core.files.storage import FileSystemStorage
 from webob import Request
 from xblock.field_data import DictFieldData
 
+from openedxscorm import upload as upload_module
 from openedxscorm.trees import IN_TREE_MARKER_NAME, PackageTree
 from openedxscorm.upload import receive_package
 from tests.block_runtime import make_block
@@ -168,6 +169,7 @@ import django
 django.setup()
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
+from openedxscorm import upload as upload_module
 from openedxscorm.upload import receive_package
 
 class SlowStorage(FileSystemStorage):
@@ -221,6 +223,72 @@ def test_process_killed_while_storing_the_zip_then_the_upload_is_retried(tmp_pat
         receive_package(handle, "big.zip", storage, {"LOCATION": "scorm"})
     with storage.open(tree.zip_name, "rb") as handle:
         assert handle.read() == zip_path.read_bytes()
+
+
+def test_a_zip_being_stored_is_never_seen_nor_deleted_by_another_upload_of_the_same_bytes(
+        tmp_path, storage, monkeypatch):
+    """The first upload is held half-way through storing the zip beside its tree; meanwhile a second upload of
+    the same bytes runs to its end. Neither fails, the zip is never seen cut short, and no temporary file stays.
+    """
+    zip_path = big_zip(tmp_path / "big.zip", members=20)
+    tree = PackageTree(storage, "scorm", sha1_of(zip_path))
+    half_written, go_on = threading.Event(), threading.Event()
+    seen_sizes = []
+    real_copy = upload_module.shutil.copyfileobj
+
+    def copy_held_half_way(source, target, length=0):
+        if not str(getattr(target, "name", "")).endswith(".part") or half_written.is_set():
+            return real_copy(source, target, length)
+        target.write(source.read(os.path.getsize(zip_path) // 2))
+        target.flush()
+        half_written.set()
+        assert go_on.wait(60)
+        return real_copy(source, target, length)
+
+    monkeypatch.setattr(upload_module.shutil, "copyfileobj", copy_held_half_way)
+    failures = []
+
+    def first_upload():
+        try:
+            with open(zip_path, "rb") as handle:
+                receive_package(handle, "big.zip", storage, {"LOCATION": "scorm", "EXTRACT_WORKERS": 1})
+        except Exception as error:  # noqa: BLE001  # reported below, in the test's thread
+            failures.append(error)
+
+    first = threading.Thread(target=first_upload)
+    first.start()
+    assert half_written.wait(60)
+    if storage.exists(tree.zip_name):
+        seen_sizes.append(storage.size(tree.zip_name))
+    with open(zip_path, "rb") as handle:
+        receive_package(handle, "big.zip", storage, {"LOCATION": "scorm", "EXTRACT_WORKERS": 1})
+    seen_sizes.append(storage.size(tree.zip_name))
+    go_on.set()
+    first.join(60)
+    assert not failures
+    assert set(seen_sizes) == {os.path.getsize(zip_path)}
+    with storage.open(tree.zip_name, "rb") as handle:
+        assert handle.read() == zip_path.read_bytes()
+    assert [name for name in os.listdir(storage.path("scorm")) if name.endswith(".part")] == []
+
+
+def test_a_failed_zip_store_leaves_no_temporary_file(tmp_path, storage, monkeypatch):
+    zip_path = big_zip(tmp_path / "big.zip", members=5)
+
+    real_copy = upload_module.shutil.copyfileobj
+
+    def disk_full(source, target, length=0):
+        if str(getattr(target, "name", "")).endswith(".part"):  # the zip; the tree's members are written
+            target.write(source.read(1000))
+            raise OSError(28, "No space left on device")
+        return real_copy(source, target, length)
+
+    monkeypatch.setattr(upload_module.shutil, "copyfileobj", disk_full)
+    with open(zip_path, "rb") as handle, pytest.raises(OSError):
+        receive_package(handle, "big.zip", storage, {"LOCATION": "scorm", "EXTRACT_WORKERS": 1})
+    tree = PackageTree(storage, "scorm", sha1_of(zip_path))
+    assert not storage.exists(tree.zip_name) and not storage.exists(tree.marker_name)
+    assert [name for name in os.listdir(storage.path("scorm")) if name.endswith(".part")] == []
 
 
 def test_killed_extraction_of_a_package_holding_a_forged_marker(tmp_path, settings, storage):
