@@ -20,8 +20,7 @@ from datetime import datetime, timezone
 from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 
 from .launch_settings import standard_of_version
-from .manifest import Manifest, parse_manifest
-from .manifest_errors import ManifestError
+from .manifest import Manifest, ManifestError, parse_manifest
 from .runtime import SCORM12, SCORM2004, CommitRejected, apply_commit, finish_session
 from .trees import PackageTree
 

@@ -7,7 +7,7 @@ from html import escape
 import pytest
 
 from openedxscorm.manifest import Item, Manifest, ManifestError, ManifestNotice, parse_manifest
-from openedxscorm.manifest_paths import apply_parameters, launch_location, normalise_launch_path
+from openedxscorm.manifest.paths import apply_parameters, launch_location, normalise_launch_path
 
 CP_12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP_12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"

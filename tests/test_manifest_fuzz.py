@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openedxscorm.manifest import ManifestError, parse_manifest
-from openedxscorm.manifest_paths import launch_location, normalise_launch_path
+from openedxscorm.manifest.paths import launch_location, normalise_launch_path
 
 FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                          HealthCheck.data_too_large])

@@ -19,7 +19,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]")
 TEMPLATE_STRING = re.compile(r'{%\s*trans\s+"([^"]+)"\s*%}|{%\s*trans\s+\'([^\']+)\'\s*%}')
 JS_STRING = re.compile(r'\b(?:gettext|_)\("((?:[^"\\]|\\.)*)"\)')
 # Modules whose CodedMessage tables (errors and notices) are shown to authors and staff.
-MESSAGE_MODULES = ("openedxscorm.package_errors", "openedxscorm.manifest_errors", "openedxscorm.permissions",
+MESSAGE_MODULES = ("openedxscorm.package_errors", "openedxscorm.manifest.errors", "openedxscorm.permissions",
                    "openedxscorm.rehydrate", "openedxscorm.mirror", "openedxscorm.runtime.errors")
 
 

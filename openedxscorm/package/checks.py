@@ -297,8 +297,7 @@ def check_launch_files(checked):
 def listed_files(manifest):
     """The package path of every <file href> of every resource, read under its xml:base; a reference that names
     no file of the package (a URL, a path leaving it) is left out."""
-    from ..manifest_errors import ManifestError  # pylint: disable=import-outside-toplevel  # as _parse_manifest
-    from ..manifest_paths import launch_location  # pylint: disable=import-outside-toplevel
+    from ..manifest import ManifestError, launch_location  # pylint: disable=import-outside-toplevel  # as _parse_manifest
 
     for resource in manifest.resources.values():
         bases = [*manifest.resource_bases, resource.xml_base or ""]

@@ -6,9 +6,9 @@ records ManifestNotice warnings for defects a browser can live with; it never ra
 import re
 from dataclasses import dataclass, field, fields
 
-from .manifest_errors import ManifestError, ManifestNotice
-from .manifest_paths import launch_location
-from .manifest_vocab import (
+from .errors import ManifestError, ManifestNotice
+from .paths import launch_location
+from .vocab import (
     BOOLEANS,
     COMPLETION_THRESHOLD_ATTRIBUTES,
     FALLBACK_VERSION,
@@ -21,7 +21,7 @@ from .manifest_vocab import (
     VERSION_LABELS,
     XML_BASE,
 )
-from .manifest_xml import parse_xml
+from .xml import parse_xml
 
 __all__ = ["Item", "Manifest", "ManifestError", "ManifestNotice", "Organization", "Resource", "parse_manifest"]
 

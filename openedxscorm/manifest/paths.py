@@ -6,8 +6,8 @@ backslash or percent-encoded forms of those) is refused here, so callers only ev
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from .manifest_errors import ManifestError
-from .manifest_vocab import PATH_SAFE_CHARACTERS, QUERY_SAFE_CHARACTERS
+from .errors import ManifestError
+from .vocab import PATH_SAFE_CHARACTERS, QUERY_SAFE_CHARACTERS
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from xml.parsers.expat import errors as expat_errors
 from defusedxml import EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
-from .manifest_errors import ManifestError
-from .manifest_vocab import DEFAULT_ENCODING, ENCODING_PREFIXES, MAX_DEPTH
+from .errors import ManifestError
+from .vocab import DEFAULT_ENCODING, ENCODING_PREFIXES, MAX_DEPTH
 
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][A-Za-z0-9._-]*)["']""")
 _NO_ELEMENTS = expat_errors.codes[expat_errors.XML_ERROR_NO_ELEMENTS]

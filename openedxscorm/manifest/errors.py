@@ -1,5 +1,5 @@
 """Why a manifest is refused (ManifestError) or accepted with a warning (ManifestNotice), as code -> message tables."""
-from .errors import Notice, ScormError, gettext_noop
+from ..errors import Notice, ScormError, gettext_noop
 
 
 class ManifestError(ScormError):
