@@ -12,7 +12,7 @@ from xblock.core import XBlock
 from . import deliveries
 from . import learner_store as store
 from .json_handlers import PARSED_AS_FORM
-from .navigation import engine
+from .player_navigation import engine
 from .runtime import CommitRejected, CommitResult, apply_commit, finish_session, load_state, start_session
 
 log = logging.getLogger(__name__)

@@ -26,10 +26,10 @@ from .commits import (
 from .launch_settings import launch_settings, standard_of_version, writable_patterns
 from .learner_versions import LearnerVersionsMixin
 from .manifest import Manifest
-from .navigation import engine
-from .navigation.progress import learner_progress
-from .navigation.requests import parse_request
-from .navigation.toc import toc_entries
+from .player_navigation import engine
+from .player_navigation.progress import learner_progress
+from .player_navigation.requests import parse_request
+from .player_navigation.toc import toc_entries
 from .runtime import (
     initial_values,
     start_session,

@@ -9,7 +9,7 @@ import pytest
 from webob import Request
 
 from openedxscorm.manifest import parse_manifest
-from openedxscorm.navigation import engine
+from openedxscorm.player_navigation import engine
 from openedxscorm.sequencing.engine_tree import engine_activity_tree
 from tests.block_runtime import make_block
 from tests.conftest import real_package

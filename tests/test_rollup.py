@@ -2,7 +2,7 @@
 import pytest
 
 from openedxscorm import rollup
-from openedxscorm.navigation import engine
+from openedxscorm.player_navigation import engine
 from openedxscorm.runtime import SCORM12
 from openedxscorm.scoring import Outcome
 from openedxscorm.sequencing.evaluate import ActivityStatus, ObjectiveStatus

@@ -5,7 +5,7 @@ import zipfile
 import pytest
 
 from openedxscorm.manifest import parse_manifest
-from openedxscorm.navigation.requests import NavRequest, parse_request
+from openedxscorm.player_navigation.requests import NavRequest, parse_request
 from openedxscorm.sequencing import LeafStatus, build_tree, evaluate, resolve_request, unsupported_elements
 from openedxscorm.sequencing.navigation import choosable
 from tests.conftest import real_package

@@ -6,7 +6,7 @@ import sys
 import zipfile
 
 from openedxscorm.manifest import parse_manifest
-from openedxscorm.navigation.toc import NOT_ATTEMPTED, status_code, toc_entries
+from openedxscorm.player_navigation.toc import NOT_ATTEMPTED, status_code, toc_entries
 from openedxscorm.sequencing import build_tree
 from tests.conftest import REPO_ROOT, real_package
 
