@@ -58,7 +58,7 @@ test: venv ## run every test (browser, Redis and S3 tests included); SCORM_PACKA
 	$(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS)
 
 quality: requirements ## lint
-	$(BIN)/ruff check openedxscorm tests bench devserver
+	$(BIN)/ruff check openedxscorm openedxscorm_support tests bench devserver
 
 bench: venv ## benchmarks: prints name: value lines
 	$(BIN)/python -m bench.run

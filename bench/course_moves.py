@@ -61,9 +61,9 @@ def upload(block, path):
 def warm_view_and_gc_calls(media_root):
     from django.core.files.storage import FileSystemStorage  # pylint: disable=import-outside-toplevel
 
+    from openedxscorm_support.fake_platform import FakePlatform, installed  # pylint: disable=import-outside-toplevel
     from tests.block_runtime import make_block  # pylint: disable=import-outside-toplevel
     from tests.conftest import packages_dir  # pylint: disable=import-outside-toplevel
-    from tests.fake_platform import FakePlatform, installed  # pylint: disable=import-outside-toplevel
 
     storage = CountingStorage(FileSystemStorage(location=str(media_root)))
     with installed(FakePlatform()) as platform:
@@ -83,7 +83,7 @@ def gc_seconds(blocks=200):
     from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-outside-toplevel
 
     from openedxscorm import mirror  # pylint: disable=import-outside-toplevel
-    from tests.fake_platform import FakePlatform, installed  # pylint: disable=import-outside-toplevel
+    from openedxscorm_support.fake_platform import FakePlatform, installed  # pylint: disable=import-outside-toplevel
 
     course = CourseKey.from_string("course-v1:Bench+GC+2026")
     with tempfile.TemporaryDirectory() as folder, installed(FakePlatform()) as platform:

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from opaque_keys.edx.keys import AssetKey
 
 # The value classes of the platform slice are the contract fake's own: the same contract, stored on disk here.
-from tests.fake_platform import (  # noqa: F401  (re-exported under the platform's module names)
+from openedxscorm_support.fake_platform import (  # noqa: F401  (re-exported under the platform's module names)
     STREAM_DATA_CHUNK_SIZE,
     NotFoundError,
     StaticContent,

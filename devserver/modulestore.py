@@ -7,7 +7,7 @@ of mirrored zips and the ``scorm_packages`` command read.
 """
 import contextlib
 
-from tests.fake_platform import CourseSummary, ModuleStoreEnum, UnsupportedRevisionError  # noqa: F401
+from openedxscorm_support.fake_platform import CourseSummary, ModuleStoreEnum, UnsupportedRevisionError  # noqa: F401
 
 from .scenario_blocks import all_scenarios, blocks_of_scenario
 

@@ -1,7 +1,8 @@
 """Every import from the Open edX platform, each done lazily in one small function.
 
 Nothing else in the package imports ``xmodule.*`` or ``openedx.*``: outside the platform (tests, the workbench)
-these functions are the whole surface a stand-in has to provide. tests/fake_platform holds the contract fake.
+these functions are the whole surface a stand-in has to provide. openedxscorm_support/fake_platform holds the
+contract fake.
 """
 import json
 

@@ -62,7 +62,7 @@ def worker(redis_url, media_root, zip_path, counter_path, requests, start, resul
     from openedxscorm import mirror, rehydrate  # pylint: disable=import-outside-toplevel
     from openedxscorm.settings import merged_settings  # pylint: disable=import-outside-toplevel
     from openedxscorm.trees import PackageTree  # pylint: disable=import-outside-toplevel
-    from tests.fake_platform import FakePlatform, installed  # pylint: disable=import-outside-toplevel
+    from openedxscorm_support.fake_platform import FakePlatform, installed  # pylint: disable=import-outside-toplevel
 
     course_key = CourseKey.from_string("course-v1:ORG+REDIS+RUN")
     sha1 = hashlib.sha1(open(zip_path, "rb").read(), usedforsecurity=False).hexdigest()

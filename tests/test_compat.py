@@ -8,7 +8,7 @@ from opaque_keys.edx.locator import LibraryLocatorV2
 
 from openedxscorm import compat
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 
 SHA1 = "0123456789abcdef0123456789abcdef01234567"
 

@@ -1,5 +1,5 @@
 """Copy/paste, v2 library saves and syncs, and course reruns, run through the platform's own paths (the contract
-fake's tests/fake_platform/studio.py) with the real XBlock class, real storage and packages built here.
+fake's openedxscorm_support/fake_platform/studio.py) with the real XBlock class, real storage and packages built here.
 
 Every paste must leave a block that plays, no stray or unlocked zip asset anywhere, a clipboard without the zip,
 and, with the mirror on, the destination course holding the locked ``scorm_packages/<sha1>.zip``.
@@ -18,8 +18,7 @@ from xblock.fields import ScopeIds
 from openedxscorm import mirror
 from openedxscorm.block import ScormXBlock
 from openedxscorm.trees import PackageTree
-from tests.block_runtime import BlockTestRuntime, make_block
-from tests.fake_platform.studio import (
+from openedxscorm_support.fake_platform.studio import (
     CLIPBOARD_FILE_LIMIT,
     add_library_block,
     paste,
@@ -28,9 +27,10 @@ from tests.fake_platform.studio import (
     stage_block,
     sync_library_block,
 )
+from tests.block_runtime import BlockTestRuntime, make_block
 from tests.packages import Sco, write_package
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 
 SOURCE = CourseKey.from_string("course-v1:Org+SCORM101+2026")
 OTHER = CourseKey.from_string("course-v1:Other+SCORM201+2027")

@@ -1,6 +1,6 @@
 """A package survives course moves: mirror on upload, OLX export/import, lazy re-extraction, failures shown to staff.
 
-Runs the real XBlock class against the contract fake of the platform (tests/fake_platform) and real
+Runs the real XBlock class against the contract fake of the platform (openedxscorm_support/fake_platform) and real
 pyfilesystem2 folders, the way Studio and the LMS call it.
 """
 import hashlib
@@ -17,11 +17,11 @@ from xblock.fields import ScopeIds
 
 from openedxscorm.block import ScormXBlock
 from openedxscorm.trees import PackageTree
+from openedxscorm_support.fake_platform import export_course_assets, import_course
 from tests.block_runtime import BlockTestRuntime, make_block
-from tests.fake_platform import export_course_assets, import_course
 from tests.packages import fixture_zip
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 
 PACKAGE = fixture_zip("probe-1.2.zip")
 SYNC_ON = {"CONTENTSTORE_SYNC_ENABLED": True}

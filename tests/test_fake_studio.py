@@ -6,11 +6,11 @@ from opaque_keys.edx.keys import CourseKey
 from xblock.core import XBlock
 from xblock.fields import Integer, Scope, ScopeIds, String
 
+from openedxscorm_support.fake_platform import StaticContent
+from openedxscorm_support.fake_platform.studio import CLIPBOARD_FILE_LIMIT, paste, save_library_block, stage_block
 from tests.block_runtime import BlockTestRuntime
-from tests.fake_platform import StaticContent
-from tests.fake_platform.studio import CLIPBOARD_FILE_LIMIT, paste, save_library_block, stage_block
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 
 SOURCE = CourseKey.from_string("course-v1:Org+Fake+2026")
 OTHER = CourseKey.from_string("course-v1:Other+Fake+2027")

@@ -12,7 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from opaque_keys.edx.keys import CourseKey
 
 from openedxscorm import mirror
-from tests.fake_platform import FakePlatform, installed
+from openedxscorm_support.fake_platform import FakePlatform, installed
 
 COURSE = CourseKey.from_string("course-v1:ORG+GC+RUN")
 BLOCKS = [COURSE.make_usage_key("scorm", f"block{index}") for index in range(3)]

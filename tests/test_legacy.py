@@ -26,12 +26,12 @@ from xblock.fields import ScopeIds
 from openedxscorm import legacy
 from openedxscorm.block import ScormXBlock
 from openedxscorm.runtime import SCORM12, SCORM2004, derive
+from openedxscorm_support.fake_platform.studio import stage_block
 from tests.block_runtime import BlockTestRuntime, make_block
-from tests.fake_platform.studio import stage_block
 from tests.packages import fixture_zip
 from tests.test_player import launch_config
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 
 PACKAGE = fixture_zip("probe-1.2.zip")
 TARGET = CourseKey.from_string("course-v1:Other+SCORM201+2027")

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from openedxscorm import chunked_upload
 from openedxscorm.settings import merged_settings
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 
 
 def run(*args):

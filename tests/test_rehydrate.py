@@ -11,7 +11,7 @@ from openedxscorm.settings import merged_settings
 from openedxscorm.trees import PackageTree
 from tests.packages import fixture_zip
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 
 PACKAGE_NAME = "other-1.2.zip"
 SETTINGS = merged_settings({})

@@ -1,5 +1,6 @@
 """Staff results on a real block: learner search, results per SCO, attempt reset, streamed CSV exports; platform
-data through compat against the contract fake (tests/fake_platform/learners.py), users in the test database."""
+data through compat against the contract fake (openedxscorm_support/fake_platform/learners.py), users in the test
+database."""
 import csv
 import io
 import json
@@ -12,8 +13,8 @@ from webob import Request
 from openedxscorm import compat, retirement
 from openedxscorm import learner_store as store
 from openedxscorm.learner_versions import usage_text
+from openedxscorm_support.fake_platform.learners import FakeLearners, installed_learners
 from tests.block_runtime import BlockTestRuntime, make_block
-from tests.fake_platform.learners import FakeLearners, installed_learners
 from tests.test_block import upload
 from tests.test_player import commit, launch_config
 

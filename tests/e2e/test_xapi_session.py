@@ -8,9 +8,9 @@ import uuid
 import pytest
 from tincan import Statement
 
+from openedxscorm_support.fake_platform import analytics
 from tests.e2e.player import call
 from tests.e2e.test_runtime_packages import open_block
-from tests.fake_platform import analytics
 from tests.test_xapi import COURSE_NAME, event_transformer_backend, xapi_problems
 
 PACKAGE = "probe-1.2.zip"

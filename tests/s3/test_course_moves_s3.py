@@ -12,7 +12,7 @@ from tests.block_runtime import make_block
 from tests.packages import fixture_zip
 from tests.test_course_moves import asset_key, play, upload
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 
 COURSE = CourseKey.from_string("course-v1:Org+S3+2026")
 FIRST = fixture_zip("probe-1.2.zip")

@@ -16,7 +16,7 @@ from openedxscorm.trees import PackageTree
 from tests.packages import fixture_zip
 from tests.test_package_hostile import build_zip, playable_entries
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 
 MIB = 1024 * 1024
 MEDIA = os.urandom(MIB) * 6 + b"tail"  # 6 MiB: a single PUT, large enough that a full read would show

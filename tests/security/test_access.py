@@ -16,7 +16,7 @@ from tests.packages import fixture_zip
 
 from .helpers import snapshot, stored_files, submit, upload_playing_package, upload_request
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 
 SERVICES = {"lms": "lms.urls", "cms": "cms.urls"}
 OTHER_PACKAGE = "other-1.2.zip"

@@ -23,7 +23,7 @@ from tests.packages import fixture_zip
 
 from .helpers import assert_previous_package_plays, snapshot, submit, upload_playing_package
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 
 OTHER_PACKAGE = "many-files-1.2.zip"
 SECOND_PACKAGE = "sequenced-2004.zip"

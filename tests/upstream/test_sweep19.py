@@ -15,7 +15,7 @@ from tests.upstream.helpers import get, make_site, sha1_of, upload_19x, upload_h
 from tests.upstream.lms import SwitchedBlock
 from tests.upstream.packages19 import package_zip
 
-pytest_plugins = ["tests.fake_platform.plugin"]
+pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 ADA = LEARNERS["ada"]
 
 

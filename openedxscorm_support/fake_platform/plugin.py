@@ -2,7 +2,7 @@
 import pytest
 from opaque_keys.edx.keys import CourseKey
 
-from tests.fake_platform import FakePlatform, installed
+from openedxscorm_support.fake_platform import FakePlatform, installed
 
 
 @pytest.fixture

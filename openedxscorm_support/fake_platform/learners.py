@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from django.dispatch import Signal
 
-from tests.fake_platform import swapped_modules
+from openedxscorm_support.fake_platform import swapped_modules
 
 
 class FakeQuerySet(list):
