@@ -272,6 +272,45 @@ def test_a_zip_being_stored_is_never_seen_nor_deleted_by_another_upload_of_the_s
     assert [name for name in os.listdir(storage.path("scorm")) if name.endswith(".part")] == []
 
 
+def test_extracting_the_same_bytes_again_never_shows_a_learner_a_shorter_file(tmp_path, storage, monkeypatch):
+    """A second extraction of a tree another one has completed (two authors, one package) rewrites each member:
+    held half-way through a member, the file a learner reads is still whole; a longer leftover is cut."""
+    zip_path = big_zip(tmp_path / "big.zip", members=3, member_size=256 * 1024)
+    with open(zip_path, "rb") as handle:
+        receive_package(handle, "big.zip", storage, {"LOCATION": "scorm"})
+    tree = PackageTree(storage, "scorm", sha1_of(zip_path))
+    member = tree.name_of("media/0001.bin")
+    with zipfile.ZipFile(zip_path) as archive:
+        expected = archive.read("media/0001.bin")
+    with storage.open(tree.name_of("media/0002.bin"), "ab") as leftover:
+        leftover.write(b"left by an interrupted attempt")
+    tree.unmark()  # as the second extraction found it, before the first one marked it
+    half_written, go_on = threading.Event(), threading.Event()
+    real_copy = upload_module.shutil.copyfileobj
+
+    def copy_held_half_way(source, target, length=0):
+        if half_written.is_set() or os.readlink(f"/proc/self/fd/{target.fileno()}") != storage.path(member):
+            return real_copy(source, target, length)
+        target.write(source.read(len(expected) // 2))
+        target.flush()
+        half_written.set()
+        assert go_on.wait(60)
+        return real_copy(source, target, length)
+
+    monkeypatch.setattr(upload_module.shutil, "copyfileobj", copy_held_half_way)
+    second = threading.Thread(target=lambda: receive_package(open(zip_path, "rb"), "big.zip", storage,
+                                                            {"LOCATION": "scorm", "EXTRACT_WORKERS": 1}))
+    second.start()
+    assert half_written.wait(60)
+    with storage.open(member, "rb") as handle:
+        seen = handle.read()
+    go_on.set()
+    second.join(60)
+    assert seen == expected
+    assert_tree_matches_zip(storage, zip_path)
+    assert storage.size(tree.name_of("media/0002.bin")) == 256 * 1024
+
+
 def test_a_failed_zip_store_leaves_no_temporary_file(tmp_path, storage, monkeypatch):
     zip_path = big_zip(tmp_path / "big.zip", members=5)
 
