@@ -55,5 +55,10 @@ SCORM_CONTENTSTORE_DIR = os.path.join(VAR_DIR, "contentstore")
 # SCORM_CONTENT_VIEW=1 gives package files through the content view (/scorm-content/...) instead of assets_proxy.
 if os.environ.get("SCORM_CONTENT_VIEW") == "1":
     XBLOCK_SETTINGS["ScormXBlock"]["CONTENT_VIEW_ENABLED"] = True
+# SCORM_CONTENT_ORIGIN=http://content.localhost:8000 serves the content view and the SCORM API's wrapper page from
+# that second host name (CONTENT_ORIGIN): browsers resolve *.localhost to the loopback address, and the workbench's
+# ALLOWED_HOSTS takes any host.
+if os.environ.get("SCORM_CONTENT_ORIGIN"):
+    XBLOCK_SETTINGS["ScormXBlock"]["CONTENT_ORIGIN"] = os.environ["SCORM_CONTENT_ORIGIN"]
 if os.environ.get("SCORM_CONTENTSTORE_SYNC") == "1":
     XBLOCK_SETTINGS["ScormXBlock"]["CONTENTSTORE_SYNC_ENABLED"] = True

@@ -11,7 +11,9 @@ from xblock.utils.resources import ResourceLoader
 
 from . import compat, delivery, frame, legacy, legacy_export, mirror, olx, permissions, rehydrate, upload
 from .chunked_upload import ChunkedUploadMixin
+from .content_origin import content_origin, wrapper_url
 from .content_tokens import ContentGrant, content_url
+from .content_wrapper import api_key_of
 from .errors import ScormError, gettext_noop, render_stored
 from .events import TrackingMixin
 from .legacy import LegacyFieldsMixin
@@ -97,11 +99,16 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         return manifest.launchable_items() if manifest else []
 
     def launch_url(self, item, settings):
-        """URL of an item's launch file: the content view (signed URL, no block loaded per file; the launch URL is
-        appended as the manifest quoted it), the same-origin asset handler, or storage.url() when proxying is off.
+        """URL of an item's launch file: the wrapper page on the content origin (CONTENT_ORIGIN), the content view
+        (signed URL, no block loaded per file; the launch URL is appended as the manifest quoted it), the same-origin
+        asset handler, or storage.url() when proxying is off.
         The handler's suffix is the file's name itself: the platform quotes it into the URL (a quoted name would be
         quoted twice, and a file named café.html asked for as caf%C3%A9.html)."""
         path, _sep, query = item.launch_url.partition("?")
+        origin = content_origin(settings)
+        if origin:  # the SCO beside its API, in the wrapper page on the content origin
+            return wrapper_url(origin, self.content_grant(settings), api_key_of(self.runtime_standard()),
+                               item.launch_url)
         if settings["PROXY_ASSETS_LMS"] and settings["CONTENT_VIEW_ENABLED"]:
             return content_url(self.content_grant(settings), item.launch_url)
         if settings["PROXY_ASSETS_LMS"]:

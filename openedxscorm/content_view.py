@@ -11,9 +11,11 @@ from urllib.parse import quote
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.utils.translation import gettext
+from django.views.decorators.clickjacking import xframe_options_exempt
 from xblock.django.request import django_to_webob_request, webob_to_django_response
 
 from . import delivery
+from .content_origin import content_origin, is_content_host
 from .content_tokens import TokenRefused, read_token
 from .legacy import LegacyTree
 from .paths import safe_request_path
@@ -31,6 +33,8 @@ REFUSALS = {
     "expired": (403, _("This link to the package's files has expired. Reload the page to continue.")),
     "other_package": (403, _("This link gives access to another package. Reload the page to continue.")),
     "not_found": (404, _("Not found")),
+    # With CONTENT_ORIGIN, a request through the LMS's own host name: a package page there would run as the LMS.
+    "wrong_host": (404, _("Not found")),
     "method": (405, _("Only GET and HEAD are answered here.")),
     "preparing": (503, _("This content is being prepared. Please reload in a moment.")),
 }
@@ -83,18 +87,31 @@ def offloaded(tree, relative_path, settings):
     return response
 
 
-def package_file(request, token, sha1, path):
-    """A file of the package a token grants: 200, 206, 304 or 416 as assets_proxy answers; 403 for a token that is
-    not valid, has expired or names another package; 404 for a path outside the tree or a missing file."""
+def checked_grant(request, token, sha1, settings):
+    """(the grant a request's token carries, None), or (None, the refusal): only GET and HEAD, only on the content
+    origin's host name when one is set, a valid token that has not expired and names this sha1."""
     if request.method not in ("GET", "HEAD"):
-        return refused("method")
-    settings = django_block_settings()
+        return None, refused("method")
+    origin = content_origin(settings)
+    if origin and not is_content_host(request, origin):
+        return None, refused("wrong_host")
     try:
         grant = read_token(token, settings["CONTENT_TOKEN_EXPIRY"])
     except TokenRefused as refusal:
-        return refused(refusal.code)
+        return None, refused(refusal.code)
     if grant.sha1 != sha1:
-        return refused("other_package")
+        return None, refused("other_package")
+    return grant, None
+
+
+@xframe_options_exempt  # framed by the launcher (or, on a content origin, by the wrapper page), as handlers are
+def package_file(request, token, sha1, path):
+    """A file of the package a token grants: 200, 206, 304 or 416 as assets_proxy answers; 403 for a token that is
+    not valid, has expired or names another package; 404 for a path outside the tree or a missing file."""
+    settings = django_block_settings()
+    grant, refusal = checked_grant(request, token, sha1, settings)
+    if refusal is not None:
+        return refusal
     relative_path = safe_request_path(path)
     if relative_path is None:
         return refused("not_found")

@@ -23,6 +23,7 @@ from .commits import (
     ScormCommitsMixin,
     is_preview,
 )
+from .content_origin import content_origin
 from .launch_settings import launch_settings, standard_of_version, writable_patterns
 from .learner_versions import LearnerVersionsMixin
 from .manifest import Manifest
@@ -298,6 +299,9 @@ class ScormPlayerMixin(ScormCommitsMixin, LearnerVersionsMixin, CompletableXBloc
                 "refusedValue": ENGINE_REFUSED,
                 "refusal": self.gettext(NAVIGATION_REFUSALS[ENGINE_REFUSED]),
             }
+        origin = content_origin(settings)
+        if origin:
+            launch["contentOrigin"] = origin  # the only origin whose messages the launcher hears (content_bridge.js)
         toc = self.toc(progress, item.identifier) if several else []
         return {
             "title": self.display_name or self.package_title,
@@ -306,6 +310,8 @@ class ScormPlayerMixin(ScormCommitsMixin, LearnerVersionsMixin, CompletableXBloc
             "launcher_script_url": self.runtime.local_resource_url(self, "static/js/launcher.js"),
             "sequencer_script_url": self.runtime.local_resource_url(self, "static/js/sequencer.js")
             if "sequencing" in launch else "",
+            "bridge_script_url": self.runtime.local_resource_url(self, "static/js/content_bridge.js")
+            if origin else "",
             "launcher_css_url": self.runtime.local_resource_url(self, "static/css/launcher.css"),
             "sco_url": self.launch_url(item, settings),
             "launch": launch,

@@ -31,6 +31,11 @@ SETTINGS = (
             "With PROXY_ASSETS_LMS: the launcher gives package files through the block's content view "
             "(/scorm-content/<token>/<sha1>/<path>), which checks a signed token instead of loading the course and "
             "the block for every file; False serves them through the assets_proxy handler."),
+    Setting("CONTENT_ORIGIN", None,
+            "Base URL of a cookie-less host name (scheme://host[:port]) that serves the content view instead of the "
+            "LMS's own: package script then runs with an origin of its own, the SCORM API in a wrapper page beside "
+            "it, and only commits reach the launcher (by postMessage). Turns the content view on; None keeps package "
+            "files on the LMS's origin."),
     Setting("CONTENT_TOKEN_EXPIRY", 24 * 60 * 60,
             "Seconds a content view token (made each time the launcher opens a SCO) stays valid."),
     Setting("CONTENT_OFFLOAD_PREFIX", None,

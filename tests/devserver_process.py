@@ -34,13 +34,15 @@ def wait_for_http(url, process, timeout=300):
 @contextlib.contextmanager
 def running_dev_server(var_dir, packages, extra_env=None):
     """Base URL of a dev server (runserver, threaded) with the zips of `packages` preloaded; `extra_env` sets its
-    switches (SCORM_CONTENT_VIEW=1...)."""
+    switches (SCORM_CONTENT_VIEW=1...), "{port}" in a value standing for the server's port (a content origin on a
+    second host name: SCORM_CONTENT_ORIGIN=http://content.localhost:{port})."""
+    port = free_port()
+    switches = {name: value.replace("{port}", str(port)) for name, value in (extra_env or {}).items()}
     env = {**os.environ, "SCORM_DEVSERVER_VAR": str(var_dir), "SCORM_PACKAGES_DIR": str(packages),
-           "DJANGO_SETTINGS_MODULE": "devserver.settings", "PYTHONPATH": str(REPO_ROOT), **(extra_env or {})}
+           "DJANGO_SETTINGS_MODULE": "devserver.settings", "PYTHONPATH": str(REPO_ROOT), **switches}
     env.pop("SCORM_TEST_MEDIA_ROOT", None)
     subprocess.run([sys.executable, "-m", "django", "migrate", "--run-syncdb", "--verbosity", "0"], cwd=REPO_ROOT,
                    env=env, check=True)
-    port = free_port()
     with open(var_dir / "server.log", "wb") as log_file:
         server = subprocess.Popen([sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
                                   cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)

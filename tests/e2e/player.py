@@ -45,12 +45,24 @@ def find_scenario(base_url, label, timeout=60):
 
 
 def block_frames(page, index=0):
-    """(launcher frame, SCO frame) of the index-th SCORM block of the page, once both have loaded."""
+    """(launcher frame, SCO frame) of the index-th SCORM block of the page, once both have loaded. On a content
+    origin the launcher frames the wrapper page, which frames the SCO beside its API."""
     iframe = page.locator("iframe.scorm-player").nth(index).element_handle()
     launcher = iframe.content_frame()
     sco = launcher.wait_for_selector("iframe.scorm-content").content_frame()
+    if launcher.evaluate(CONTENT_ORIGIN_OF):
+        sco = sco.wait_for_selector("iframe.scorm-sco").content_frame()
     sco.wait_for_load_state("load")
     return launcher, sco
+
+
+CONTENT_ORIGIN_OF = "JSON.parse(document.getElementById('scorm-launch').textContent).contentOrigin || ''"
+
+
+def api_frame(sco):
+    """The frame whose window holds the SCO's API and the player's status (window.scormPlayer: requests in
+    flight, refusals): the launcher, or on a content origin the wrapper page."""
+    return sco.parent_frame
 
 
 def call(frame, standard, method, *args):

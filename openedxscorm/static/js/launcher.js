@@ -83,20 +83,22 @@
     });
   }
 
+  /* What became of a request: {result: "stored" | "ignored"}, or {result: "rejected", body: the server's reason}. */
   function answered(list, response) {
     return response.json().catch(function () { return {}; }).then(function (body) {
       if (response.ok) {
-        status[body.result === "ignored" ? "ignored" : "stored"] += 1;
+        var result = body.result === "ignored" ? "ignored" : "stored";
+        status[result] += 1;
         markConfirmed(list);
-        if (body.result === "stored") { refreshControls(); }
-        return;
+        if (result === "stored") { refreshControls(); }
+        return { result: result };
       }
       if (response.status >= 400 && response.status < 500 && body.element) {
         // Refused as a whole for one element: drop that one, the others go again with the next request.
         status.rejected.push(body);
         if (window.console) { window.console.warn("SCORM commit refused:", body.element, body.error); }
         markConfirmed(list.filter(function (change) { return change[0] === body.element; }));
-        return;
+        return { result: "rejected", body: body };
       }
       throw new Error("HTTP " + response.status);
     });
@@ -151,9 +153,13 @@
       unconfirmed.set(change[0], change[1]);
     });
     var body = JSON.stringify({ seq: nextSeq(), changes: list, terminate: terminate });
-    if (leaving && beacon(body)) { return; }
+    if (leaving && beacon(body)) {
+      status.lastRequest = Promise.resolve({ result: "queued" });
+      return;
+    }
     status.inFlight += 1;
-    fetch(launch.commitUrl, {
+    // The answer's outcome, for a SCO on a content origin (content_bridge.js sends it back to the wrapper).
+    status.lastRequest = fetch(launch.commitUrl, {
       method: "POST",
       credentials: "same-origin",
       keepalive: new Blob([body]).size <= KEEPALIVE_LIMIT,
@@ -163,9 +169,10 @@
       return answered(list, response);
     }).catch(function () {
       status.failed += 1;
-      if (terminate) { beacon(body); }
-    }).then(function () {
+      return { result: terminate && beacon(body) ? "queued" : "failed" };
+    }).then(function (outcome) {
       status.inFlight -= 1;
+      return outcome;
     });
   }
 
@@ -313,8 +320,12 @@
         navigator_.settled(done);
       };
       if (!frame || frame.getAttribute("src") === "about:blank") { finish(); return; }
-      frame.addEventListener("load", finish, { once: true });
-      frame.setAttribute("src", "about:blank");
+      var unload = function () {
+        frame.addEventListener("load", finish, { once: true });
+        frame.setAttribute("src", "about:blank");
+      };
+      // On a content origin the wrapper page ends the SCO first: its last commit reaches the launcher before.
+      if (window.scormContentBridge) { window.scormContentBridge.endFrame(unload); } else { unload(); }
     },
     go: function (request) {
       if (navigator_.leaving) { return; }
