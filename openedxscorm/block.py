@@ -89,9 +89,10 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         """The content-addressed tree of the current package (no storage call); openedx-scorm-xblock's own tree
         for a block uploaded with it (found once, then cached)."""
         settings = settings or self.block_settings()
-        if legacy.is_legacy(self):
+        sha1 = self.package_sha1  # read once: a field read goes through the runtime, and this runs for every file
+        if not sha1 and legacy.legacy_sha1(self):  # legacy.is_legacy
             return legacy.package_tree(self, get_storage(self, settings), settings["LOCATION"])
-        return PackageTree(get_storage(self, settings), settings["LOCATION"], self.package_sha1)
+        return PackageTree(get_storage(self, settings), settings["LOCATION"], sha1)
 
     def launch_items(self):
         """Launchable items of the package in manifest order."""
@@ -131,11 +132,11 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         user = service.get_current_user() if service is not None else None
         return bool(user and user.opt_attrs.get("edx-platform.user_is_staff"))
 
-    def tree_status(self, settings):
+    def tree_status(self, settings, tree=None):
         """Can the tree be served now? A missing tree is re-extracted from the course's copy of the zip in Files &
         Uploads, whatever the mirror setting (an imported course may hold it); the setting only decides whether
-        uploads write that copy."""
-        tree = self.package_tree(settings)
+        uploads write that copy. `tree` is package_tree(settings), when the caller has it already."""
+        tree = tree or self.package_tree(settings)
         if tree.is_complete():
             return rehydrate.READY
         return rehydrate.ensure_tree(
@@ -275,11 +276,12 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         relative_path = safe_request_path(path) if served and sha1 == served else None
         if relative_path is None:
             return Response(status=404, content_type="text/plain", body=b"Not found")
-        status = self.tree_status(settings)
+        tree = self.package_tree(settings)
+        status = self.tree_status(settings, tree)
         if not status.ready:
             return Response(status=503, content_type="text/plain", headerlist=[("Retry-After", "5")],
                             body=self.gettext("This content is being prepared. Please reload in a moment.").encode())
-        return delivery.serve_file(request, self.package_tree(settings), relative_path, settings["CHUNK_SIZE"])
+        return delivery.serve_file(request, tree, relative_path, settings["CHUNK_SIZE"])
 
     def _serve_previous(self, request, sha1, path, settings):
         """A file of a package version the learner played until it was replaced, while its tree is still there."""

@@ -3,10 +3,16 @@
 Both functions answer with a normalised posix path relative to the tree root, so a member stored
 under its normalised name is found again by a request for that same name.
 """
+import functools
 import re
 from urllib.parse import unquote
 
 from .package_errors import PackageError
+
+# Request paths are checked once per process: a package's files are asked for again and again, by every learner.
+# Only paths this short are remembered, so hostile long ones cannot fill memory (at most 4 MB here).
+MEMO_SIZE = 4096
+MEMO_MAX_CHARACTERS = 1024
 
 # Characters no member name or request path may hold: NUL and the other C0 controls, DEL, and the
 # Windows separator (a backslash in a zip name is either a Windows path or an attack; both are refused).
@@ -91,6 +97,17 @@ def safe_request_path(path):
     A leading '/' is read as the tree root. Anything that could leave the tree, even after a second
     decoding, gives None, as does an empty path or a folder.
     """
+    if isinstance(path, str) and len(path) <= MEMO_MAX_CHARACTERS:
+        return _memoised_request_path(path)
+    return _request_path(path)
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _memoised_request_path(path):
+    return _request_path(path)
+
+
+def _request_path(path):
     if not path or path.endswith("/"):
         return None
     segments = _normalised_segments(path.lstrip("/"))

@@ -10,6 +10,7 @@ Earlier versions wrote the marker inside the tree (IN_TREE_MARKER_NAME); such a 
 it names the tree's own sha1 (a zip cannot hold a file naming the sha1 of the zip itself) and the tree holds
 exactly the number of files and bytes it records; the marker beside the tree is then written from the tree.
 """
+import functools
 import hashlib
 import json
 import logging
@@ -30,6 +31,12 @@ COMPLETE_CACHE_SECONDS = 24 * 60 * 60
 PROGRESS_CACHE_SECONDS = 60 * 60
 
 log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=64)
+def _location_digest(location):
+    """The location's part of the tree's cache keys; memoised, as a tree is made for every file served."""
+    return hashlib.sha1(location.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
 @dataclass
@@ -58,8 +65,8 @@ class PackageTree:
         self.in_tree_marker_name = self.name_of(IN_TREE_MARKER_NAME)
         # The uploaded zip itself, beside its tree: course export bundles it when there is no contentstore copy.
         self.zip_name = f"{self.prefix}.zip"
-        location_digest = hashlib.sha1(self.location.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
         # Short and free of the characters memcached refuses, whatever the location holds.
+        location_digest = _location_digest(self.location)
         self.cache_key = f"openedxscorm:tree-complete:{location_digest}:{sha1}"
         self.progress_cache_key = f"openedxscorm:tree-progress:{location_digest}:{sha1}"
 

@@ -1,6 +1,8 @@
 """Serving package files: content types, validators, 304, single ranges, 404, HEAD, streaming."""
 import pytest
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from webob import Request
 
 from openedxscorm import delivery
@@ -183,3 +185,121 @@ def test_range_with_thousands_of_digits_sends_the_whole_file(tree, header):
 def test_a_name_longer_than_the_file_system_holds_is_404(tree):
     response, _body = get(tree, "a" * 300 + ".html")
     assert response.status_code == 404
+
+
+# ---- small files: read whole in one read, with the same validators, ranges and 304 -----------------------------
+
+SMALL = b"var lesson = 1;\n" * 256  # 4,096 bytes: under SMALL_FILE_MAX_BYTES and the default chunk
+
+
+def get_small(tree, path="js/lesson.js", **headers):
+    return get(tree, path, chunk_size=1024 * 1024, **headers)
+
+
+@pytest.fixture
+def small_tree(tree):
+    tree.storage.save(tree.name_of("js/lesson.js"), ContentFile(SMALL))
+    return tree
+
+
+def test_a_small_file_is_read_whole_into_one_body(small_tree, monkeypatch):
+    reads = []
+    real_read = delivery.LocalHandle.read
+    monkeypatch.setattr(delivery.LocalHandle, "read", lambda self, size: reads.append(size) or real_read(self, size))
+    response, body = get_small(small_tree)
+    assert response.status_code == 200 and body == SMALL
+    assert reads == [len(SMALL)]
+    assert response.app_iter == [SMALL]  # a body, not a generator over the file
+    assert response.content_length == len(SMALL)
+    assert response.headers["Content-Type"] == "text/javascript; charset=utf-8"
+
+
+def test_a_file_over_the_small_limit_is_streamed(small_tree, monkeypatch):
+    monkeypatch.setattr(delivery, "SMALL_FILE_MAX_BYTES", 1000)
+    response = delivery.serve_file(Request.blank("/"), small_tree, "js/lesson.js", 1024 * 1024)
+    assert not isinstance(response.app_iter, list)
+    assert b"".join(response.app_iter) == SMALL
+
+
+def test_a_small_file_larger_than_one_chunk_is_streamed(small_tree):
+    response = delivery.serve_file(Request.blank("/"), small_tree, "js/lesson.js", 1000)
+    chunks = list(response.app_iter)
+    assert len(chunks) == 5 and b"".join(chunks) == SMALL
+
+
+@pytest.mark.parametrize("header,start,end", [
+    ("bytes=0-99", 0, 99),
+    ("bytes=4000-", 4000, len(SMALL) - 1),
+    ("bytes=-16", len(SMALL) - 16, len(SMALL) - 1),
+    ("bytes=100-999999", 100, len(SMALL) - 1),
+])
+def test_a_range_of_a_small_file_gives_206_with_those_bytes(small_tree, header, start, end):
+    response, body = get_small(small_tree, Range=header)
+    assert response.status_code == 206 and body == SMALL[start:end + 1]
+    assert response.headers["Content-Range"] == f"bytes {start}-{end}/{len(SMALL)}"
+    assert response.content_length == end - start + 1
+
+
+def test_an_unsatisfiable_range_of_a_small_file_gives_416(small_tree):
+    response, body = get_small(small_tree, Range="bytes=5000-")
+    assert response.status_code == 416 and body == b""
+    assert response.headers["Content-Range"] == f"bytes */{len(SMALL)}"
+
+
+def test_a_small_file_gives_304_for_its_etag_and_its_date(small_tree):
+    first, _body = get_small(small_tree)
+    by_etag, body = get_small(small_tree, **{"If-None-Match": first.headers["ETag"]})
+    assert by_etag.status_code == 304 and body == b""
+    assert by_etag.headers["ETag"] == first.headers["ETag"]
+    by_date, body = get_small(small_tree, **{"If-Modified-Since": first.headers["Last-Modified"]})
+    assert by_date.status_code == 304 and body == b""
+    stale, body = get_small(small_tree, **{"If-None-Match": '"another"'})
+    assert stale.status_code == 200 and body == SMALL
+
+
+def test_a_small_file_keeps_the_validators_of_the_storage_path(small_tree):
+    """The direct local read gives the ETag and Last-Modified the storage's own open and get_modified_time give."""
+    response, _body = get_small(small_tree)
+    name = small_tree.name_of("js/lesson.js")
+    modified = small_tree.storage.get_modified_time(name)
+    assert response.headers["Last-Modified"] == delivery.format_datetime(delivery.as_utc(modified), usegmt=True)
+    assert response.headers["ETag"] == f'"{delivery.entity_tag(SHA1, "js/lesson.js")}"'
+
+
+def test_head_of_a_small_file_gives_its_length_and_no_body(small_tree):
+    response = delivery.serve_file(Request.blank("/", method="HEAD"), small_tree, "js/lesson.js", 1024 * 1024)
+    assert response.status_code == 200 and response.content_length == len(SMALL)
+    assert b"".join(response.app_iter) == b""
+
+
+def test_a_folder_of_the_tree_is_not_a_file(small_tree):
+    response, _body = get_small(small_tree, path="js")
+    assert response.status_code == 404
+
+
+class OwnOpenStorage(FileSystemStorage):
+    """A storage that opens files its own way: serving must go through its open(), not around it."""
+
+    opened = []
+
+    def _open(self, name, mode="rb"):
+        self.opened.append(name)
+        return super()._open(name, mode)
+
+
+def test_a_storage_with_its_own_open_is_read_through_it(tmp_path):
+    storage = OwnOpenStorage(location=str(tmp_path / "own"))
+    tree = PackageTree(storage, "scorm", SHA1)
+    storage.save(tree.name_of("js/lesson.js"), ContentFile(SMALL))
+    OwnOpenStorage.opened = []
+    response, body = get_small(tree, Range="bytes=0-9")
+    assert response.status_code == 206 and body == SMALL[:10]
+    assert OwnOpenStorage.opened == [tree.name_of("js/lesson.js")]
+    first, _ = get_small(tree)
+    assert get_small(tree, **{"If-None-Match": first.headers["ETag"]})[0].status_code == 304
+
+
+def test_a_tree_outside_the_storage_root_is_refused(storage):
+    tree = PackageTree(storage, "../elsewhere", SHA1)
+    with pytest.raises(SuspiciousFileOperation):
+        delivery.serve_file(Request.blank("/"), tree, "index.html", 1024 * 1024)
