@@ -112,8 +112,7 @@ def launch_requests(server, log):
     # pylint: disable=import-outside-toplevel
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM_ARGS
-    from tests.e2e.player import block_frames
+    from openedxscorm_support.browser import CHROMIUM_ARGS, block_frames
 
     urls = []
     with sync_playwright() as playwright:

@@ -61,9 +61,9 @@ def upload(block, path):
 def warm_view_and_gc_calls(media_root):
     from django.core.files.storage import FileSystemStorage  # pylint: disable=import-outside-toplevel
 
+    from openedxscorm_support.block_runtime import make_block  # pylint: disable=import-outside-toplevel
     from openedxscorm_support.fake_platform import FakePlatform, installed  # pylint: disable=import-outside-toplevel
-    from tests.block_runtime import make_block  # pylint: disable=import-outside-toplevel
-    from tests.conftest import packages_dir  # pylint: disable=import-outside-toplevel
+    from openedxscorm_support.folders import packages_dir  # pylint: disable=import-outside-toplevel
 
     storage = CountingStorage(FileSystemStorage(location=str(media_root)))
     with installed(FakePlatform()) as platform:

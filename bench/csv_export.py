@@ -9,7 +9,7 @@ import subprocess
 import sys
 import zipfile
 
-from tests.conftest import REPO_ROOT, packages_dir
+from openedxscorm_support.folders import REPO_ROOT, packages_dir
 
 LEARNERS = 10_000
 PACKAGE = "RuntimeBasicCalls_SCORM12.zip"

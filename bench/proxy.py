@@ -66,7 +66,7 @@ class DevServer:
         self.log_file = None
 
     def start(self):
-        from tests.e2e.conftest import free_port, wait_for_http  # pylint: disable=import-outside-toplevel
+        from openedxscorm_support.devserver_process import free_port, wait_for_http  # pylint: disable=import-outside-toplevel
 
         env = {**os.environ, "SCORM_DEVSERVER_VAR": str(self.var_dir), "SCORM_PACKAGES_DIR": str(self.packages_dir),
                "DJANGO_SETTINGS_MODULE": "devserver.settings", "PYTHONPATH": str(REPO_ROOT), **self.extra_env}
@@ -248,7 +248,7 @@ def ours_rps(zip_path, media_root, endpoint="", bucket=""):
 
     from openedxscorm.block import ScormXBlock
     from openedxscorm.upload import receive_package
-    from tests.block_runtime import BlockTestRuntime
+    from openedxscorm_support.block_runtime import BlockTestRuntime
 
     block_settings = {"LOCATION": "scorm"}
     with open(zip_path, "rb") as handle:

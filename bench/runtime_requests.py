@@ -10,9 +10,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.conftest import REPO_ROOT, packages_dir
-from tests.e2e.conftest import CHROMIUM_ARGS, free_port, wait_for_http
-from tests.e2e.player import FIND_API, block_frames, find_scenario
+from openedxscorm_support.browser import CHROMIUM_ARGS, FIND_API, block_frames, wait_for_scenario
+from openedxscorm_support.devserver_process import free_port, wait_for_http
+from openedxscorm_support.folders import REPO_ROOT, packages_dir
 
 PACKAGE = "RuntimeBasicCalls_SCORM12.zip"
 SESSION_CALLS = 200
@@ -98,7 +98,7 @@ def run():
             page = browser.new_page()
             page.add_init_script(COUNT_SYNC_XHR)
             page.on("dialog", lambda dialog: dialog.dismiss())
-            page.goto(f"{find_scenario(base_url, PACKAGE)}?student=bench")
+            page.goto(f"{wait_for_scenario(base_url, PACKAGE)}?student=bench")
             _launcher, sco = block_frames(page)
             counted, sync_xhr = _session(page, sco)
             browser.close()

@@ -1,12 +1,12 @@
 """A 1 GB package through a reverse proxy with a 100 MB body limit and 60-second timeouts.
 
 The dev server runs in a child process (bench/proxy.py's DevServer) behind Debian's nginx on 127.0.0.1
-(tests/nginx.py: `client_max_body_size 100m`, read, send and body timeouts of 60 s). This module then does what
-the Studio view's JavaScript does, from Python, through nginx: `studio_upload_start`, the zip in pieces of the
-size the server names (`studio_upload_chunk`, one `Content-Range` each), asking `studio_upload_status` after a
-failed piece and going on from the byte count it reports, and waiting there while the package is processed.
-The figure is `ok` when the server reports the package done, no request went over the limit and the block then
-names the package; else the reason.
+(openedxscorm_support/nginx.py: `client_max_body_size 100m`, read, send and body timeouts of 60 s). This module then
+does what the Studio view's JavaScript does, from Python, through nginx: `studio_upload_start`, the zip in pieces of
+the size the server names (`studio_upload_chunk`, one `Content-Range` each), asking `studio_upload_status` after a
+failed piece and going on from the byte count it reports, and waiting there while the package is processed. The
+figure is `ok` when the server reports the package done, no request went over the limit and the block then names the
+package; else the reason.
 """
 import tempfile
 import time
@@ -115,7 +115,7 @@ class StudioUploader:
 
 def upload_through_proxy(zip_path, server):
     """'ok', or why not: the zip sent through a fresh nginx in front of the running dev server."""
-    from tests.nginx import ReverseProxy  # pylint: disable=import-outside-toplevel
+    from openedxscorm_support.nginx import ReverseProxy  # pylint: disable=import-outside-toplevel
 
     with ReverseProxy(server.url) as proxy:
         studio_url = proxy.url + server.scenario_url(EMPTY_BLOCK)[len(server.url):] + "studio_view/"

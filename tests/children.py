@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from tests.conftest import REPO_ROOT
+from openedxscorm_support.folders import REPO_ROOT
 
 
 def kill_when(script, args, media_root, ready, what, tmp_dir=None, timeout=60):

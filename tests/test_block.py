@@ -2,7 +2,7 @@
 import pytest
 from webob import Request
 
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.conftest import real_package
 from tests.packages import CATALOG, Sco, fixture_zip, write_package, write_zip
 

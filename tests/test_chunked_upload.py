@@ -14,7 +14,7 @@ from webob import Request
 
 from openedxscorm import chunked_upload
 from openedxscorm.settings import merged_settings
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.packages import fixture_zip
 
 PACKAGE = fixture_zip("media-1.2.zip")

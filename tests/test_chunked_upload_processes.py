@@ -11,7 +11,7 @@ from django.core.files.storage import FileSystemStorage
 from webob import Request
 
 from openedxscorm import chunked_upload
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.children import kill_when
 from tests.packages import Sco, write_package
 from tests.rehydrate_load import redis_server

@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from tests.conftest import REPO_ROOT, real_package
+from openedxscorm_support.folders import REPO_ROOT
+from tests.conftest import real_package
 from tests.packages import CATALOG, Sco, fixture_zip, manifest_bytes, write_package, write_zip
 
 

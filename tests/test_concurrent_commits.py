@@ -14,8 +14,8 @@ from xblock.fields import ScopeIds
 from xblock.runtime import DictKeyValueStore, KvsFieldData
 
 from openedxscorm.block import ScormXBlock
-from tests.block_runtime import BlockTestRuntime, course_key
-from tests.devserver_process import running_dev_server
+from openedxscorm_support.block_runtime import BlockTestRuntime, course_key
+from openedxscorm_support.devserver_process import running_dev_server
 from tests.packages import fixture_folder, fixture_zip
 from tests.test_block import upload_request
 

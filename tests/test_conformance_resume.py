@@ -9,7 +9,7 @@ import pytest
 from webob import Request
 
 from openedxscorm.runtime.datamodel import standard_of
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.packages import Sco, write_package
 from tests.runtime.conformance import Replay, all_activities, previous_session, seed_of
 from tests.test_block import upload_request

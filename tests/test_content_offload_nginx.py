@@ -10,7 +10,7 @@ import pytest
 from django.core.wsgi import get_wsgi_application
 
 from openedxscorm.content_tokens import make_token
-from tests.nginx import NGINX, ReverseProxy
+from openedxscorm_support.nginx import NGINX, ReverseProxy
 from tests.test_content_view import FILES, GRANT, OTHER_SHA1, SCRIPT, SHA1, trees  # noqa: F401  (fixture)
 
 INTERNAL = "/internal-scorm/"

@@ -13,7 +13,7 @@ from openedxscorm import content_wrapper
 from openedxscorm.content_origin import content_origin
 from openedxscorm.content_tokens import ContentGrant, make_token, read_token
 from openedxscorm.runtime import SCORM12, SCORM2004
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.test_block import upload
 from tests.test_content_view import GRANT, SHA1, body, launched_sco_url, url, write_tree
 

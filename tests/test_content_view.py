@@ -15,7 +15,7 @@ from xblock.core import XBlock
 from openedxscorm import content_tokens, content_view
 from openedxscorm.content_tokens import ContentGrant, TokenRefused, make_token, read_token
 from openedxscorm.trees import PackageTree
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.test_block import upload
 
 

@@ -18,6 +18,7 @@ from xblock.fields import ScopeIds
 from openedxscorm import mirror
 from openedxscorm.block import ScormXBlock
 from openedxscorm.trees import PackageTree
+from openedxscorm_support.block_runtime import BlockTestRuntime, make_block
 from openedxscorm_support.fake_platform.studio import (
     CLIPBOARD_FILE_LIMIT,
     add_library_block,
@@ -27,7 +28,6 @@ from openedxscorm_support.fake_platform.studio import (
     stage_block,
     sync_library_block,
 )
-from tests.block_runtime import BlockTestRuntime, make_block
 from tests.packages import Sco, write_package
 
 pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]

@@ -17,8 +17,8 @@ from xblock.fields import ScopeIds
 
 from openedxscorm.block import ScormXBlock
 from openedxscorm.trees import PackageTree
+from openedxscorm_support.block_runtime import BlockTestRuntime, make_block
 from openedxscorm_support.fake_platform import export_course_assets, import_course
-from tests.block_runtime import BlockTestRuntime, make_block
 from tests.packages import fixture_zip
 
 pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]

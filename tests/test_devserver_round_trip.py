@@ -15,7 +15,7 @@ from lxml import etree
 from opaque_keys.edx.keys import CourseKey
 
 from devserver.contentstore import LocalContentStore, NotFoundError, StaticContent
-from tests.conftest import REPO_ROOT
+from openedxscorm_support.folders import REPO_ROOT
 from tests.packages import fixture_zip
 
 PACKAGE = fixture_zip("probe-1.2.zip")

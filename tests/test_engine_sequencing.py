@@ -11,7 +11,7 @@ from webob import Request
 from openedxscorm.manifest import parse_manifest
 from openedxscorm.player_navigation import engine
 from openedxscorm.sequencing.engine_tree import engine_activity_tree
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.conftest import real_package
 from tests.packages import CATALOG, fixture_zip
 from tests.test_block import upload

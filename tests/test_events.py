@@ -3,7 +3,7 @@ import pytest
 
 from openedxscorm import events
 from openedxscorm.runtime import SCORM2004
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.test_block import upload
 from tests.test_player import commit, launch_config
 

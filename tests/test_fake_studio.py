@@ -6,9 +6,9 @@ from opaque_keys.edx.keys import CourseKey
 from xblock.core import XBlock
 from xblock.fields import Integer, Scope, ScopeIds, String
 
+from openedxscorm_support.block_runtime import BlockTestRuntime
 from openedxscorm_support.fake_platform import StaticContent
 from openedxscorm_support.fake_platform.studio import CLIPBOARD_FILE_LIMIT, paste, save_library_block, stage_block
-from tests.block_runtime import BlockTestRuntime
 
 pytest_plugins = ["openedxscorm_support.fake_platform.plugin"]
 

@@ -4,7 +4,7 @@ import pytest
 from webob import Request
 
 from openedxscorm.frame import FRAME_SIZES, MIN_RATIO_HEIGHT, TOOLBAR_HEIGHT, frame_layout, frame_size_of
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.test_block import upload, upload_request
 
 

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from tests.conftest import EXTRA_FOLDERS, REPO_ROOT
+from openedxscorm_support.folders import EXTRA_FOLDERS, REPO_ROOT
 
 NESTED = "SCORM_FRESH_CLONE_RUN"
 # Modules that read the real packages folder before the project wrote its own, and the builder's own tests: about

@@ -8,7 +8,7 @@ import pytest
 from webob import Request
 
 from openedxscorm import deliveries, models
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.packages import Sco, forced_sequential, write_package
 from tests.packages import fixture_zip as fixture_zip_path
 from tests.test_block import upload_request

@@ -26,8 +26,8 @@ from xblock.fields import ScopeIds
 from openedxscorm import legacy
 from openedxscorm.block import ScormXBlock
 from openedxscorm.runtime import SCORM12, SCORM2004, derive
+from openedxscorm_support.block_runtime import BlockTestRuntime, make_block
 from openedxscorm_support.fake_platform.studio import stage_block
-from tests.block_runtime import BlockTestRuntime, make_block
 from tests.packages import fixture_zip
 from tests.test_player import launch_config
 

@@ -6,7 +6,7 @@ from webob import Request
 
 from openedxscorm.runtime import initial_values, start_session
 from openedxscorm.runtime.launch import with_objectives
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.packages import Objective, Sco, Sequencing, write_package
 from tests.test_block import upload_request
 from tests.test_player import commit, launch_config, stored

@@ -5,7 +5,8 @@ import zipfile
 import pytest
 
 from openedxscorm.manifest import Manifest, ManifestError, parse_manifest
-from tests.conftest import needs_real_packages, package_zips, packages_dir
+from openedxscorm_support.folders import package_zips, packages_dir
+from tests.conftest import needs_real_packages
 
 ADL_CORPUS = "adl-cts-2004-4th-manifests.zip"
 pytestmark = needs_real_packages

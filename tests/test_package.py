@@ -25,7 +25,8 @@ from openedxscorm.package import (
     spooled_upload,
 )
 from openedxscorm.trees import PackageTree
-from tests.conftest import needs_real_packages, package_zips
+from openedxscorm_support.folders import package_zips
+from tests.conftest import needs_real_packages
 from tests.packages import Sco, fixture_zip, write_package
 from tests.test_package_hostile import build_zip, manifest, playable_entries, stored_files
 

@@ -8,7 +8,7 @@ from webob import Request
 
 from openedxscorm import vendor
 from openedxscorm.block import ScormXBlock
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.test_block import upload
 
 SCORM12 = "probe-1.2.zip"

@@ -6,7 +6,7 @@ import json
 import pytest
 from webob import Request
 
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.packages import Sco, write_package
 from tests.test_block import upload_request
 from tests.test_player import delivered_query

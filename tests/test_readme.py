@@ -3,7 +3,7 @@ names the handlers and environment variables the code has."""
 import re
 
 from openedxscorm.settings import SETTINGS
-from tests.conftest import EXTRA_FOLDERS, REPO_ROOT
+from openedxscorm_support.folders import EXTRA_FOLDERS, REPO_ROOT
 
 README = (REPO_ROOT / "README.rst").read_text(encoding="utf-8")
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from webob import Request
 
 from openedxscorm import learner_store, reports
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.packages import multi_sco
 from tests.runtime.strategies import STORED_STATES, USER_STATES
 from tests.test_block import upload_request

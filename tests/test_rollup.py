@@ -59,7 +59,7 @@ def _commit(block, sco, changes, seq, terminate=False):
 
 @pytest.fixture
 def multi_block(storage):  # noqa: ARG001
-    from tests.block_runtime import make_block  # pylint: disable=import-outside-toplevel
+    from openedxscorm_support.block_runtime import make_block  # pylint: disable=import-outside-toplevel
     from tests.test_block import upload  # pylint: disable=import-outside-toplevel
 
     block = make_block()
@@ -84,7 +84,7 @@ def test_each_sco_keeps_its_own_state_and_the_block_grades_by_the_score_method(m
 
 
 def test_author_is_warned_of_unsupported_sequencing(storage):  # noqa: ARG001
-    from tests.block_runtime import make_block  # pylint: disable=import-outside-toplevel
+    from openedxscorm_support.block_runtime import make_block  # pylint: disable=import-outside-toplevel
     from tests.test_block import upload  # pylint: disable=import-outside-toplevel
 
     block = make_block()

@@ -2,7 +2,7 @@
 import subprocess
 import sys
 
-from tests.conftest import REPO_ROOT
+from openedxscorm_support.folders import REPO_ROOT
 
 
 def test_sample_package_folder_is_uploadable():

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from openedxscorm.package import Limits, spool, spooled_upload
-from tests.conftest import REPO_ROOT
+from openedxscorm_support.folders import REPO_ROOT
 
 SPOOL_IN_A_CHILD = """
 import io, sys, time

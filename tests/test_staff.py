@@ -13,8 +13,8 @@ from webob import Request
 from openedxscorm import compat, retirement
 from openedxscorm import learner_store as store
 from openedxscorm.learner_versions import usage_text
+from openedxscorm_support.block_runtime import BlockTestRuntime, make_block
 from openedxscorm_support.fake_platform.learners import FakeLearners, installed_learners
-from tests.block_runtime import BlockTestRuntime, make_block
 from tests.test_block import upload
 from tests.test_player import commit, launch_config
 

@@ -8,7 +8,8 @@ import zipfile
 from openedxscorm.manifest import parse_manifest
 from openedxscorm.player_navigation.toc import NOT_ATTEMPTED, status_code, toc_entries
 from openedxscorm.sequencing import build_tree
-from tests.conftest import REPO_ROOT, real_package
+from openedxscorm_support.folders import REPO_ROOT
+from tests.conftest import real_package
 
 MINIMUM_CALLS = "RuntimeMinimumCalls_SCORM12.zip"
 

@@ -8,8 +8,8 @@ import pytest
 
 from openedxscorm import staff
 from openedxscorm.errors import CodedMessage
-from tests.block_runtime import BlockTestRuntime, make_block
-from tests.conftest import REPO_ROOT
+from openedxscorm_support.block_runtime import BlockTestRuntime, make_block
+from openedxscorm_support.folders import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "openedxscorm"
 LOCALE = PACKAGE / "locale"

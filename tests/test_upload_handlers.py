@@ -13,7 +13,7 @@ from django.test import RequestFactory
 
 from openedxscorm.package import spool
 from openedxscorm.upload_handlers import MAX_EXTENSION_CHARACTERS, BoundedNameUploadHandler, bounded_file_name
-from tests.conftest import REPO_ROOT
+from openedxscorm_support.folders import REPO_ROOT
 
 DATA = os.urandom(64 * 1024)
 

@@ -7,7 +7,7 @@ from webob import Request
 from openedxscorm import rehydrate
 from openedxscorm.package import extract
 from openedxscorm.trees import PackageTree
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.test_chunked_upload import CHUNK, PACKAGE, send, start, status
 
 

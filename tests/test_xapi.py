@@ -20,8 +20,8 @@ from tincan import Statement
 from webob import Request
 
 from openedxscorm.tracking import tracked_event_names
+from openedxscorm_support.block_runtime import BlockTestRuntime, course_key, make_block
 from openedxscorm_support.fake_platform import analytics
-from tests.block_runtime import BlockTestRuntime, course_key, make_block
 from tests.test_player import commit, launch_config
 
 COURSE_NAME = "SCORM and xAPI"

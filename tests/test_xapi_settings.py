@@ -17,8 +17,8 @@ from storages.backends.s3 import S3Storage
 from openedxscorm import events, tracking
 from openedxscorm.settings import merged_settings
 from openedxscorm.trees import get_storage
-from tests.block_runtime import make_block
-from tests.conftest import REPO_ROOT
+from openedxscorm_support.block_runtime import make_block
+from openedxscorm_support.folders import REPO_ROOT
 
 # dotted path from openedx-scorm-xblock's README -> what it must be here
 UPSTREAM_PATHS = {

@@ -9,8 +9,8 @@ from eventtracking.processors.exceptions import NoTransformerImplemented
 from tincan import Statement
 
 from openedxscorm.processors.xapi.responses import xapi_response
+from openedxscorm_support.block_runtime import course_key
 from openedxscorm_support.fake_platform import analytics
-from tests.block_runtime import course_key
 from tests.test_xapi import COURSE_NAME, xapi_problems
 
 BLOCK_ID = str(course_key().make_usage_key("scorm", "quiz"))

@@ -5,16 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import package_zips
-from tests.devserver_process import free_port, running_dev_server, wait_for_http  # noqa: F401  (shared helpers)
+from openedxscorm_support.browser import CHROMIUM_ARGS
+from openedxscorm_support.devserver_process import running_dev_server
+from openedxscorm_support.folders import package_zips
 from tests.packages import CATALOG, Sco, fixture_zip, write_package, write_zip
 from tests.packages import PROBE_DIR as FIXTURE_SCO
-
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
-
 
 # Scenarios of the browser tests besides one per CATALOG package: a block each test may change on its own.
 # A zip without a manifest is refused at preload, so its scenario is an empty block.

@@ -4,21 +4,9 @@ import json
 import time
 import urllib.request
 
-from tests.e2e.test_upload_and_play import scenario_url, skip_unless_preloaded
+from openedxscorm_support.browser import FIND_API, wait_for_scenario
+from tests.e2e.test_upload_and_play import skip_unless_preloaded
 
-# Run inside the SCO's frame: the API discovery of the SCORM run-time (walk up from the parent: the SCO's own
-# window may hold a variable of the same name caching what its own code found), then one call.
-FIND_API = """
-  function findApi(name) {
-    var win = window.parent;
-    for (var depth = 0; depth < 10 && win; depth += 1) {
-      if (win[name]) { return win[name]; }
-      if (!win.parent || win.parent === win) { break; }
-      win = win.parent;
-    }
-    throw new Error("no " + name + " found from the content frame");
-  }
-"""
 CALL_API = """([name, method, args]) => {
 """ + FIND_API + """
   var api = findApi(name);
@@ -30,33 +18,10 @@ API_NAMES = {"1.2": "API", "2004": "API_1484_11"}
 
 
 def find_scenario(base_url, label, timeout=60):
-    """scenario_url, waiting while the workbench is still building its scenarios (the first index request
-    builds them; one that comes meanwhile sees only part of the list). A real package's scenario is skipped at
-    once when SCORM_PACKAGES_DIR lacks it."""
+    """The workbench URL of a scenario, waiting while the workbench builds them. A real package's scenario is
+    skipped at once when SCORM_PACKAGES_DIR lacks it."""
     skip_unless_preloaded(label)
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return scenario_url(base_url, label)
-        except AssertionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
-
-
-def block_frames(page, index=0):
-    """(launcher frame, SCO frame) of the index-th SCORM block of the page, once both have loaded. On a content
-    origin the launcher frames the wrapper page, which frames the SCO beside its API."""
-    iframe = page.locator("iframe.scorm-player").nth(index).element_handle()
-    launcher = iframe.content_frame()
-    sco = launcher.wait_for_selector("iframe.scorm-content").content_frame()
-    if launcher.evaluate(CONTENT_ORIGIN_OF):
-        sco = sco.wait_for_selector("iframe.scorm-sco").content_frame()
-    sco.wait_for_load_state("load")
-    return launcher, sco
-
-
-CONTENT_ORIGIN_OF = "JSON.parse(document.getElementById('scorm-launch').textContent).contentOrigin || ''"
+    return wait_for_scenario(base_url, label, timeout)
 
 
 def api_frame(sco):

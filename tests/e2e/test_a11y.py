@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.e2e.player import block_frames, find_scenario
+from openedxscorm_support.browser import block_frames
+from openedxscorm_support.folders import REPO_ROOT
+from tests.e2e.player import find_scenario
 
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")

@@ -9,8 +9,9 @@ import uuid
 
 import pytest
 
-from tests.devserver_process import running_dev_server
-from tests.e2e.player import api_frame, block_frames, call, find_scenario, handler_url, learner_state, wait_for_state
+from openedxscorm_support.browser import block_frames
+from openedxscorm_support.devserver_process import running_dev_server
+from tests.e2e.player import api_frame, call, find_scenario, handler_url, learner_state, wait_for_state
 from tests.packages import fixture_folder
 
 CONTENT_HOST = "content.localhost"

@@ -5,8 +5,9 @@ import uuid
 
 import pytest
 
-from tests.devserver_process import running_dev_server
-from tests.e2e.player import block_frames, call, find_scenario, handler_url, launch_values, wait_for_state
+from openedxscorm_support.browser import block_frames
+from openedxscorm_support.devserver_process import running_dev_server
+from tests.e2e.player import call, find_scenario, handler_url, launch_values, wait_for_state
 from tests.e2e.test_upload_and_play import package_file
 from tests.packages import fixture_folder
 

@@ -1,6 +1,6 @@
 """A package far larger than a reverse proxy's body limit is uploaded through nginx from the Studio view, then plays.
 
-nginx (tests/nginx.py) stands in front of the dev server with `client_max_body_size 100m` and 60-second
+nginx (openedxscorm_support/nginx.py) stands in front of the dev server with `client_max_body_size 100m` and 60-second
 timeouts, as on an ordinary site: one request with the whole zip would be refused (413), so the upload must go in
 pieces. The packages are synthetic (bench/synthetic.py: one stored member of random bytes, so nothing
 compresses) and cached under bench/.work/.
@@ -10,8 +10,8 @@ import urllib.parse
 import pytest
 
 from bench import synthetic
+from openedxscorm_support.nginx import ReverseProxy
 from tests.e2e.test_upload_and_play import launch_frame, scenario_url
-from tests.nginx import ReverseProxy
 
 MB = 1000 * 1000
 BODY_LIMIT = 100 * 1024 * 1024  # client_max_body_size 100m

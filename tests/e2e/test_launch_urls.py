@@ -4,7 +4,8 @@ import uuid
 
 import pytest
 
-from tests.e2e.player import block_frames, find_scenario
+from openedxscorm_support.browser import block_frames
+from tests.e2e.player import find_scenario
 
 
 def open_sco(page, workbench, label):

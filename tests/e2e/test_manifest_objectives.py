@@ -3,7 +3,8 @@ gives the SCO cmi.objectives.0..2 from its first launch (an ADL run-time package
 objective" on every page), and the SCO's writes to them reach the server, which accepts them."""
 import uuid
 
-from tests.e2e.player import block_frames, call, find_scenario, handler_url, wait_for_state
+from openedxscorm_support.browser import block_frames
+from tests.e2e.player import call, find_scenario, handler_url, wait_for_state
 
 IDS = ["primary-obj", "secondary-a", "secondary-b"]
 

@@ -4,16 +4,9 @@ entry ab-initio), and A's grade stays in the gradebook until the learner's first
 A meanwhile keeps getting A's files and its last commits are stored, though B has other SCOs."""
 import pytest
 
-from tests.devserver_process import running_dev_server
-from tests.e2e.player import (
-    block_frames,
-    call,
-    find_scenario,
-    handler_url,
-    launch_values,
-    learner_state,
-    wait_for_state,
-)
+from openedxscorm_support.browser import block_frames
+from openedxscorm_support.devserver_process import running_dev_server
+from tests.e2e.player import call, find_scenario, handler_url, launch_values, learner_state, wait_for_state
 from tests.packages import fixture_folder, fixture_zip
 
 PACKAGE_A, PACKAGE_B = "probe-1.2.zip", "other-1.2.zip"

@@ -4,7 +4,7 @@ answered by the test."""
 import json
 
 from openedxscorm import rehydrate
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 
 ORIGIN = "http://scorm-view.test"
 ANSWERS = (

@@ -19,7 +19,8 @@ import pytest
 
 from openedxscorm.runtime.datamodel import standard_of
 from openedxscorm.vendor import BROWSER_APIS
-from tests.e2e.player import FIND_API, block_frames, find_scenario
+from openedxscorm_support.browser import FIND_API, block_frames
+from tests.e2e.player import find_scenario
 from tests.runtime.conformance import all_activities, same_value, seed_of
 
 ACTIVITIES = all_activities()

@@ -6,7 +6,10 @@ import uuid
 
 import pytest
 
-from tests.e2e.player import block_frames, call, find_scenario, handler_url, launch_values, wait_for_state
+from openedxscorm_support.browser import block_frames
+
+# What each standard's learner script sets, and where the element of each meaning lives.
+from tests.e2e.player import call, find_scenario, handler_url, launch_values, wait_for_state
 
 # What each standard's learner script sets, and where the element of each meaning lives.
 PACKAGES = {

@@ -1,8 +1,8 @@
 """An author uploads a package through the Studio view of the running dev server; a learner sees it play."""
 import re
-import urllib.request
 import zipfile
 
+from openedxscorm_support.browser import scenario_link
 from tests.conftest import real_package
 from tests.e2e.conftest import REAL_SCENARIOS, SCENARIO_PACKAGES
 from tests.packages import CATALOG, fixture_zip, write_zip
@@ -18,12 +18,7 @@ def skip_unless_preloaded(label):
 def scenario_url(base_url, label):
     """The workbench URL of the scenario whose link text contains label."""
     skip_unless_preloaded(label)
-    with urllib.request.urlopen(base_url + "/") as response:
-        index = response.read().decode()
-    for href, text in re.findall(r'<a href="([^"]+)">([^<]*)</a>', index):
-        if label in text:
-            return base_url + href
-    raise AssertionError(f"no scenario named {label!r} on the workbench index")
+    return scenario_link(base_url, label)
 
 
 def title_of(zip_path, member):

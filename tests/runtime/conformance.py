@@ -34,7 +34,7 @@ from openedxscorm.runtime import (
 from openedxscorm.runtime.datamodel import standard_of
 from openedxscorm.runtime.divergences import divergences_for
 from openedxscorm.runtime.elements import WRITABLE, WRITE_ONLY
-from tests.conftest import conformance_dir
+from openedxscorm_support.folders import conformance_dir
 
 # Our own cases (always there, also in a fresh clone): state a learner already has, resumed.
 OWN_STEPS_DIR = Path(__file__).resolve().parent / "stored_state_steps"

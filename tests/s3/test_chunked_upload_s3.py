@@ -1,5 +1,5 @@
 """A package uploaded in pieces into S3: pieces stored as objects, then checked, extracted and cleaned up."""
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.s3.conftest import make_s3_storage
 from tests.test_chunked_upload import CHUNK, PACKAGE, start, upload_all
 

@@ -3,7 +3,7 @@ URL serves the package from the bucket with one GET per file, ranges and 304 ans
 storage only, so it is not used here even when configured."""
 from webob import Request
 
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.s3.conftest import ACCESS_KEY, REGION, SECRET_KEY
 from tests.test_content_view import body
 from tests.test_xapi import upload

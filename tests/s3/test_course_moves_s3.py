@@ -8,7 +8,7 @@ from django.core.cache import cache
 from opaque_keys.edx.keys import CourseKey
 
 from openedxscorm.trees import PackageTree
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.packages import fixture_zip
 from tests.test_course_moves import asset_key, play, upload
 

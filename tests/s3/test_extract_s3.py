@@ -12,7 +12,7 @@ from openedxscorm.package import Limits, check_package, extract_package, spool_p
 from openedxscorm.settings import merged_settings
 from openedxscorm.trees import PackageTree
 from openedxscorm.upload import receive_package
-from tests.conftest import package_zips
+from openedxscorm_support.folders import package_zips
 from tests.packages import fixture_zip
 from tests.test_package import extract
 from tests.test_package_hostile import build_zip, manifest, playable_entries

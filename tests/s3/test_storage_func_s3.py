@@ -3,7 +3,7 @@ in the S3_BUCKET_NAME bucket through the block's S3 writes, and the block serves
 from webob import Request
 
 from openedxscorm import s3
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.s3.conftest import ACCESS_KEY, REGION, SECRET_KEY
 from tests.test_xapi import upload
 

@@ -12,8 +12,8 @@ import uuid
 from contextlib import contextmanager
 from urllib.parse import quote
 
-from tests.conftest import REPO_ROOT
-from tests.devserver_process import free_port, wait_for_http
+from openedxscorm_support.devserver_process import free_port, wait_for_http
+from openedxscorm_support.folders import REPO_ROOT
 
 EMPTY_SCENARIO = "/scenario/scorm.0/"
 

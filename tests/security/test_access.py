@@ -11,7 +11,7 @@ from xblock.fields import ScopeIds
 
 from openedxscorm import permissions
 from openedxscorm.block import ScormXBlock
-from tests.block_runtime import BlockTestRuntime, course_key, make_block
+from openedxscorm_support.block_runtime import BlockTestRuntime, course_key, make_block
 from tests.packages import fixture_zip
 
 from .helpers import snapshot, stored_files, submit, upload_playing_package, upload_request

@@ -13,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from openedxscorm.paths import safe_request_path
-from tests.block_runtime import course_key, make_block
+from openedxscorm_support.block_runtime import course_key, make_block
 from tests.packages import fixture_zip
 
 from .helpers import PLAYING_LAUNCH_FILE, body_of, serve, submit, upload_playing_package

@@ -17,7 +17,7 @@ from xblock.field_data import DictFieldData
 from openedxscorm import upload as upload_module
 from openedxscorm.trees import IN_TREE_MARKER_NAME, PackageTree
 from openedxscorm.upload import receive_package
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 from tests.children import kill_when
 from tests.packages import fixture_zip
 

@@ -10,7 +10,7 @@ import os
 import pytest
 from webob import Request
 
-from tests.block_runtime import make_block
+from openedxscorm_support.block_runtime import make_block
 
 from .helpers import (
     assert_previous_package_plays,

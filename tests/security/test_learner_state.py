@@ -9,7 +9,7 @@ from xblock.fields import ScopeIds
 from xblock.runtime import DictKeyValueStore, KvsFieldData
 
 from openedxscorm.block import ScormXBlock
-from tests.block_runtime import BlockTestRuntime, course_key
+from openedxscorm_support.block_runtime import BlockTestRuntime, course_key
 from tests.test_player import delivered_query, stored
 
 from .helpers import upload_playing_package

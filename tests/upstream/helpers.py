@@ -9,7 +9,7 @@ from webob import Request
 from xblock.fields import ScopeIds
 
 from openedxscorm.block import ScormXBlock
-from tests.block_runtime import BlockTestRuntime
+from openedxscorm_support.block_runtime import BlockTestRuntime
 from tests.upstream.conftest import Site
 from tests.upstream.packages19 import package_zip
 

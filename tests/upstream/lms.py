@@ -7,7 +7,7 @@ from xblock.fields import ScopeIds
 from xblock.reference.user_service import XBlockUser
 
 from openedxscorm.block import ScormXBlock
-from tests.block_runtime import BlockTestRuntime, CurrentUserService
+from openedxscorm_support.block_runtime import BlockTestRuntime, CurrentUserService
 from tests.upstream import field_store
 
 

@@ -8,7 +8,7 @@ import sys
 import time
 import urllib.request
 
-from tests.conftest import REPO_ROOT
+from openedxscorm_support.folders import REPO_ROOT
 
 
 def free_port():
