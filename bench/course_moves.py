@@ -105,7 +105,7 @@ def gc_seconds(blocks=200):
 
 
 def rehydrate_extractions():
-    from tests.rehydrate_load import concurrent_first_requests, redis_server  # pylint: disable=import-outside-toplevel
+    from openedxscorm_support.rehydrate_load import concurrent_first_requests, redis_server  # pylint: disable=import-outside-toplevel
 
     with tempfile.TemporaryDirectory() as folder, redis_server() as redis_url:
         extractions, _statuses = concurrent_first_requests(redis_url, Path(folder), processes=4, requests=50)

@@ -18,7 +18,7 @@ def upload_request(zip_path=None, **form):
 
 
 def upload(block, name, **form):
-    """studio_submit with a package of tests/packages.CATALOG, or else a real one (skipped when absent)."""
+    """studio_submit with a package of the builder's CATALOG, or else a real one (skipped when absent)."""
     path = fixture_zip(name) if name in CATALOG else real_package("valid", name)
     return block.handle("studio_submit", upload_request(path, **form))
 

@@ -12,9 +12,9 @@ from webob import Request
 
 from openedxscorm import chunked_upload
 from openedxscorm_support.block_runtime import make_block
+from openedxscorm_support.rehydrate_load import redis_server
 from tests.children import kill_when
 from tests.packages import Sco, write_package
-from tests.rehydrate_load import redis_server
 from tests.upload_workers import send_in_a_worker
 
 MIB = 1024 * 1024

@@ -26,7 +26,8 @@ def handler_names():
 
 
 CODE_FILES = [*(REPO_ROOT / "openedxscorm").rglob("*.py"), *(REPO_ROOT / "devserver").rglob("*.py"),
-              REPO_ROOT / "tests" / "conftest.py", REPO_ROOT / "Makefile"]
+              *(REPO_ROOT / "openedxscorm_support").rglob("*.py"), REPO_ROOT / "tests" / "conftest.py",
+              REPO_ROOT / "Makefile"]
 
 
 def test_every_handler_the_readme_names_exists():

@@ -1,7 +1,7 @@
 """Many first requests for a missing tree, from several processes sharing a real Redis: one extraction only."""
 import pytest
 
-from tests.rehydrate_load import concurrent_first_requests, redis_server
+from openedxscorm_support.rehydrate_load import concurrent_first_requests, redis_server
 
 PROCESSES = 4
 REQUESTS = 50

@@ -10,7 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.player import call, find_scenario, handler_url, learner_state, wait_for_state
 
-OWN_MULTI = "multi-1.2.zip"  # three probe SCOs (tests/packages.py)
+OWN_MULTI = "multi-1.2.zip"  # three probe SCOs (openedxscorm_support/packages.py)
 OWN_FORCED = "sequenced-2004.zip"  # each lesson disabled until the previous one is satisfied
 MINIMUM_CALLS = "RuntimeMinimumCalls_SCORM12.zip"
 FORCED = "SequencingForcedSequential_SCORM20043rdEdition.zip"

@@ -8,7 +8,7 @@ import threading
 import time
 from contextlib import contextmanager
 
-from tests.packages import fixture_zip
+from openedxscorm_support.packages import fixture_zip
 
 PACKAGE_NAME = "other-1.2.zip"
 
