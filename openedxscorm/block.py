@@ -241,7 +241,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
             try:
                 received = upload.receive_package(upload_field.file, upload_field.filename or "package.zip",
                                                   get_storage(self, settings), settings,
-                                                  after_extract=self._mirror_hook(settings))
+                                                  after_extract=self.mirror_hook(settings))
             except ScormError as refusal:
                 log.info("SCORM package refused for %s: %s", self.scope_ids.usage_id, refusal.code)
                 return Response(status=400, json_body={"error": refusal.render(self.gettext), "code": refusal.code})
@@ -257,7 +257,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
             setattr(self, name, value)
         if getattr(upload_field, "file", None) is None:
             self.heal_mirror()  # a save of the options: an upload has just mirrored its own zip
-        return Response(json_body={"result": "success", "notices": notices, "package": self._package_summary()})
+        return Response(json_body={"result": "success", "notices": notices, "package": self.package_summary()})
 
     @XBlock.handler
     def assets_proxy(self, request, suffix=""):
@@ -396,7 +396,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
             options["frame_size"] = form["frame_size"]
         return options, None
 
-    def _mirror_hook(self, settings):
+    def mirror_hook(self, settings):
         """With the mirror on: after extraction, save the zip as a course asset and collect unused ones."""
         if not settings["CONTENTSTORE_SYNC_ENABLED"]:
             return None
@@ -405,7 +405,8 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         return lambda spooled: mirror.sync_upload(course_key, usage_key, spooled.sha1, spooled.path,
                                                   settings["CHUNK_SIZE"], settings["GC_GRACE_SECONDS"])
 
-    def _package_summary(self):
+    def package_summary(self):
+        """The package as the Studio form shows it, in the answers of the upload handlers."""
         return {
             "sha1": self.package_sha1,
             "filename": self.package_filename,

@@ -356,7 +356,7 @@ def _length_of(fileobj):
 
 
 class ChunkedUploadMixin:
-    """The Studio handlers of resumable uploads; the block provides block_settings, gettext and _mirror_hook."""
+    """The Studio handlers of resumable uploads (what they use of the rest of the block: block_contract)."""
 
     def _upload_storage(self):
         settings = self.block_settings()
@@ -467,7 +467,7 @@ class ChunkedUploadMixin:
         try:
             with joined_pieces(partial, meta["size"], on_chunk=lock.renew) as joined:
                 received = upload.receive_package(
-                    joined, meta["filename"], partial.storage, settings, after_extract=self._mirror_hook(settings),
+                    joined, meta["filename"], partial.storage, settings, after_extract=self.mirror_hook(settings),
                     on_progress=on_progress)
         except ScormError as refusal:
             log.info("SCORM package refused for %s: %s", self.scope_ids.usage_id, refusal.code)
@@ -483,6 +483,6 @@ class ChunkedUploadMixin:
         partial.delete()
         outcome = {"state": DONE, "result": "success",
                    "notices": [notice.render(self.gettext) for notice in received.notices],
-                   "package": self._package_summary()}
+                   "package": self.package_summary()}
         cache.set(key, outcome, STATE_CACHE_SECONDS)
         return Response(json_body=outcome)

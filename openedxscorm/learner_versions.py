@@ -26,6 +26,10 @@ def usage_text(usage_id):
 class LearnerVersionsMixin:
     """Learner state per package version, through learner_store."""
 
+    scorm_state = legacy.LegacyAwareState(
+        help="Earlier releases: the learner's run-time state of the first SCO (openedxscorm/runtime/state.py). Read "
+             "once into the learner state tables. While never written it reads as openedx-scorm-xblock's learner "
+             "fields, converted.", default={}, scope=Scope.user_state)
     sco_states = Dict(help="Earlier releases: the learner's run-time states of the SCOs after the first, by item "
                            "identifier. Read once into the learner state tables.", default={}, scope=Scope.user_state)
     sco_current = String(help="Earlier releases: the SCO the learner last launched.", default="",

@@ -72,10 +72,12 @@ def _(text):
 
 
 class LegacyAwareState(Dict):
-    """The learner's run-time state; while it was never written, openedx-scorm-xblock's state, converted.
+    """The type of ``scorm_state`` (learner_versions.py): an earlier release's state of the first SCO, kept in a
+    block field; while it was never written, openedx-scorm-xblock's learner fields, converted.
 
-    The conversion fills the (mutable) cached value, so the runtime saves it with the block's next save and
-    the legacy fields are never read again.
+    Learner state lives in the tables of models.py: learner_versions.field_seeds converts 19.x's fields itself and
+    reads this field only when it was written, so the conversion here serves what reads the field directly. It
+    fills the (mutable) cached value, which the runtime then stores with the block's next save.
     """
 
     def __get__(self, xblock, xblock_class):
@@ -123,10 +125,6 @@ class LegacyFieldsMixin:
     session_started_at = Float(help="openedx-scorm-xblock: start of the open session.", default=0,
                                scope=Scope.user_state)
 
-    scorm_state = LegacyAwareState(
-        help="The learner's run-time state of the first SCO (openedxscorm/runtime/state.py); openedx-scorm-xblock's "
-             "learner fields, converted, while it was never written.", default={}, scope=Scope.user_state)
-
     def manifest(self):
         """Our parsed manifest; for a block uploaded with openedx-scorm-xblock, the one of its tree."""
         if self.package_manifest or not is_legacy(self):
@@ -154,11 +152,11 @@ class LegacyFieldsMixin:
 
     def runtime_standard(self):
         """Our version names first, then openedx-scorm-xblock's (SCORM_12, SCORM_2004)."""
-        return standard_of_version(self.scorm_version) or LEGACY_STANDARDS.get(self.scorm_version)
+        return super().runtime_standard() or LEGACY_STANDARDS.get(self.scorm_version)
 
     def served_sha1(self):
         """The sha1 naming the package being played: ours, else the one openedx-scorm-xblock recorded."""
-        return self.package_sha1 or legacy_sha1(self)
+        return super().served_sha1() or legacy_sha1(self)
 
 
 # -- fields --------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock
-from xblock.fields import Boolean, Dict, Float, Scope, String
+from xblock.fields import Boolean, Float, Scope, String
 
 from . import deliveries, rollup, scoring, vendor
 from .commits import (
@@ -96,8 +96,6 @@ class ScormPlayerMixin(ScormCommitsMixin, LearnerVersionsMixin, CompletableXBloc
                 {"display_name": _("Sum of the SCOs' points"), "value": rollup.SCORE_SUM},
                 {"display_name": _("Share of SCOs passed"), "value": rollup.SCORE_PASSED}],
         help=_("How the SCOs' scores make the component's grade, unless the package defines its own rollup."))
-    scorm_state = Dict(help="Earlier releases: the learner's run-time state of the first SCO. Read once into the "
-                            "learner state tables.", default={}, scope=Scope.user_state)
 
     # ---- package and per-SCO state -----------------------------------------------------------------------------
 
@@ -105,7 +103,12 @@ class ScormPlayerMixin(ScormCommitsMixin, LearnerVersionsMixin, CompletableXBloc
         return self.weight if self.has_score else None
 
     def runtime_standard(self):
+        """The run-time standard of the package's version; legacy.py adds openedx-scorm-xblock's version names."""
         return standard_of_version(self.scorm_version)
+
+    def served_sha1(self):
+        """The sha1 of the package the block plays; legacy.py falls back to the one openedx-scorm-xblock recorded."""
+        return self.package_sha1
 
     def manifest(self):
         return Manifest.from_dict(self.package_manifest) if self.package_manifest else None
