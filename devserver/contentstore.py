@@ -21,6 +21,7 @@ from openedxscorm_support.fake_platform import (  # noqa: F401  (re-exported und
     NotFoundError,
     StaticContent,
     StaticContentStream,
+    asset_rows_page,
 )
 
 ASSET_FOLDER = "asset"
@@ -110,13 +111,7 @@ class LocalContentStore:
         folder = os.path.join(self.root, str(course_key.for_branch(None)), ATTRIBUTES_FOLDER)
         names = sorted(name[:-len(".json")] for name in os.listdir(folder)) if os.path.isdir(folder) else []
         rows = [self._row(course_key.make_asset_key("asset", name)) for name in names]
-        rows = [row for row in rows if row is not None]
-        for name, value in (filter_params or {}).items():
-            rows = [row for row in rows if row.get(name) == value]
-        total = len(rows)
-        if maxresults > 0:
-            rows = rows[start:start + maxresults]
-        return rows, total
+        return asset_rows_page([row for row in rows if row is not None], start, maxresults, filter_params)
 
     def _row(self, location):
         details = self._details(location)

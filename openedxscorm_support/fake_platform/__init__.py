@@ -97,6 +97,18 @@ def utc_now():
     return datetime.now(timezone.utc)
 
 
+def asset_rows_page(rows, start, maxresults, filter_params):
+    """(rows, total) as MongoContentStore._get_all_content_for_course answers them: the rows whose attributes equal
+    every filter_params value (its $match), their count, then only the page [start, start + maxresults) when
+    maxresults is positive (its $slice)."""
+    for name, value in (filter_params or {}).items():
+        rows = [row for row in rows if row.get(name) == value]
+    total = len(rows)
+    if maxresults > 0:
+        rows = rows[start:start + maxresults]
+    return rows, total
+
+
 def _db_id(location):
     """The platform keys split assets by the branchless string of their AssetKey."""
     return str(location.for_branch(None))
@@ -180,12 +192,7 @@ class FakeContentStore:
             }
             for db_id, stored in sorted(self.assets.items()) if db_id.startswith(prefix)
         ]
-        for name, value in (filter_params or {}).items():
-            rows = [row for row in rows if row.get(name) == value]
-        total = len(rows)
-        if maxresults > 0:
-            rows = rows[start:start + maxresults]
-        return rows, total
+        return asset_rows_page(rows, start, maxresults, filter_params)
 
     def course_asset_names(self, course_key):
         """Names (block ids) of a course's assets, for assertions."""
