@@ -21,8 +21,9 @@ from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
 
 from .launch_settings import standard_of_version
 from .manifest import Manifest, ManifestError, parse_manifest
+from .package import MANIFEST_NAME
 from .runtime import SCORM12, SCORM2004, CommitRejected, apply_commit, finish_session
-from .trees import PackageTree
+from .trees import IN_TREE_MARKER_NAME, MARKER_SUFFIX, PackageTree
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,6 @@ LEGACY_VERSION_NAMES = {standard: name for name, standard in LEGACY_STANDARDS.it
 LEGACY_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 # Its OLX attribute naming the bundled zip -> ours (olx.BUNDLED_ZIP_ATTRIBUTE).
 LEGACY_TRAVEL_ATTRIBUTES = {"scorm_package_path": "package_file"}
-MANIFEST_NAME = "imsmanifest.xml"
 # Fields whose default (the value of a block that never set them) is not openedx-scorm-xblock 19.0.5's:
 # name -> (19.x's, ours). docs/upgrading.rst lists them.
 DEFAULTS_CHANGED = {
@@ -294,8 +294,6 @@ def find_legacy_prefix(storage, location, usage_id, block_id, sha1):
 def is_legacy_bucket(storage, folder):
     """A folder laid out by openedx-scorm-xblock: none of our completion marker, and a ``<sha1>`` sub-folder
     holding imsmanifest.xml (``<LOCATION>/<sha1 of the usage id>/<sha1 of the zip>/``)."""
-    from .trees import IN_TREE_MARKER_NAME, MARKER_SUFFIX  # pylint: disable=import-outside-toplevel
-
     if storage.exists(f"{folder}{MARKER_SUFFIX}") or storage.exists(f"{folder}/{IN_TREE_MARKER_NAME}"):
         return False
     try:
