@@ -95,7 +95,8 @@ class LegacyFieldsMixin:
 
     Declared so that a 19.x course imports without losing them and its learners' state can be read; none is
     shown in Studio. ``width``, ``height``, ``weight``, ``has_score``, ``display_name`` and ``scorm_version``
-    have the same names here.
+    have the same names here. Its methods extend the player's (block_contract): where this block's own fields
+    are empty, 19.x's version names, sha1 and manifest are used, and a commit keeps 19.x's learner fields in step.
     """
 
     index_page_path = String(help="openedx-scorm-xblock: launch file of the package.", default="",
