@@ -1,14 +1,22 @@
-"""Extraction into S3: this block against openedx-scorm-xblock 19.0.5, same zips, same local moto server.
+"""Uploads into S3: this block against openedx-scorm-xblock 19.0.5, same zips, same local moto server.
 
-Both go through django-storages' S3Storage on a moto server started for the run on 127.0.0.1. Each extraction
-is a fresh process into a new bucket; the variants take turns for BENCH_REPEAT rounds (3 by default) and the
-median of the per-round ratios is reported. Requests are counted server side, from moto's access log, from the
-moment the bucket exists: the benchmark's own CreateBucket is not counted against either block. The CPU time
-the moto server spends during each extraction is read from /proc: moto answers in one Python process, so its CPU
-time is a floor for any extraction it serves, whatever the client does (`*_store_cpu_*` figures).
+Both go through django-storages' S3Storage on a moto server started for the run on 127.0.0.1, each through the
+upload path its Studio uses: ours through its Studio handlers as the Studio form calls them (bench/studio_upload.py:
+pieces stored, joined, hashed, checked, extracted, the zip kept beside the tree), upstream through its own
+`studio_submit`. Each upload is a fresh process into a new bucket; the variants take turns for BENCH_REPEAT rounds
+(3 by default) and the median of the per-round ratios is reported. Requests are counted server side, from moto's
+access log, from the moment the bucket exists: the benchmark's own CreateBucket is not counted against either block;
+those about the pieces of ours' chunked upload are counted apart too. The CPU time the moto server spends during each
+upload is read from /proc: moto answers in one Python process, so its CPU time is a floor for any upload it serves,
+whatever the client does (`*_store_cpu_*` figures).
 
-Packages: SMALL_MEDIA (500 files, 20 MB of media in four stored members of 5 MB) and the real package of
-../shared/scorm-packages with the most files.
+Packages: SMALL_MEDIA (500 files, 20 MB of media in four stored members of 5 MB), then the package with the most
+files of SCORM_PACKAGES_DIR when it is set (`extract_s3_real_*`), else the project's own many-files-1.2.zip of
+tests/packages.py (83 files, `extract_s3_fixture_*`).
+
+SMALL_MEDIA is measured again with every S3 request 20 ms longer (`extract_s3_latency20_*`): a LatencyProxy
+(bench/latency_proxy.py) between the workers and moto delays each direction by 10 ms, as a store across a network
+would, where moto on the loopback answers in a fraction of a millisecond plus its own CPU time.
 """
 import os
 import re
@@ -23,14 +31,19 @@ import zipfile
 from pathlib import Path
 
 from . import synthetic, upstream
+from .latency_proxy import LatencyProxy
 from .measure import log, median, repeat_count, run_child
 from .s3_settings import ACCESS_KEY, REGION, SECRET_KEY
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Half the round trip added to every S3 request in the latency figures (20 ms in all).
+LATENCY_ONE_WAY_SECONDS = 0.010
 SMALL_MEDIA = synthetic.PackageSpec(name="s3-500-files", file_count=500, media_count=4, media_size=5 * 1000 * 1000)
 # Werkzeug colours some lines (4xx, 5xx) with ANSI codes unless colorama is installed to strip them.
 ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")
-REQUEST_LINE = re.compile(r'"(?P<method>[A-Z]+) /(?P<bucket>[^/?" ]+)[^" ]* HTTP/[0-9.]+" \d+')
+REQUEST_LINE = re.compile(r'"(?P<method>[A-Z]+) /(?P<bucket>[^/?" ]+)(?P<target>[^" ]*) HTTP/[0-9.]+" \d+')
+# Requests about the pieces of a chunked upload (stored, listed, joined, deleted) name this folder.
+PIECES_FOLDER = "partial-uploads/"
 
 
 class MotoServer:
@@ -70,9 +83,11 @@ class MotoServer:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def request_count(self, bucket):
+        """(requests about `bucket`, those about the pieces of chunked uploads) logged so far."""
         time.sleep(0.3)  # lines are logged after each answer
         text = ANSI_STYLE.sub("", Path(self.log_file.name).read_text(encoding="utf-8", errors="replace"))
-        return sum(1 for match in REQUEST_LINE.finditer(text) if match["bucket"] == bucket)
+        targets = [match["target"] for match in REQUEST_LINE.finditer(text) if match["bucket"] == bucket]
+        return len(targets), sum(1 for target in targets if PIECES_FOLDER in target)
 
     def stop(self):
         self.process.terminate()
@@ -85,7 +100,7 @@ def ensure_upstream_s3():
 
 
 def ours_command(zip_path, endpoint, bucket):
-    return [sys.executable, "-m", "bench.ours_s3", str(zip_path), endpoint, bucket]
+    return [sys.executable, "-m", "bench.studio_upload", str(zip_path), "s3", endpoint, bucket]
 
 
 def upstream_command(zip_path, endpoint, bucket):
@@ -96,9 +111,18 @@ def upstream_command(zip_path, endpoint, bucket):
 VARIANTS = {"ours": ours_command, "upstream": upstream_command}
 
 
-def largest_real_package():
-    folder = REPO_ROOT.parent / "shared" / "scorm-packages" / "valid"
-    return max(sorted(folder.glob("*.zip")), key=lambda path: len(zipfile.ZipFile(path).namelist()))
+def second_package():
+    """(figure prefix, zip): with SCORM_PACKAGES_DIR set, the package of its valid/ folder (or of the folder itself)
+    with the most files; else the project's own package of many small files (tests/packages.py)."""
+    # pylint: disable=import-outside-toplevel
+    from tests.conftest import package_zips, packages_dir
+    from tests.packages import fixture_zip
+
+    zips = (package_zips("valid") or sorted(packages_dir().glob("*.zip"))) if os.environ.get("SCORM_PACKAGES_DIR") \
+        else []
+    if zips:
+        return "extract_s3_real", max(zips, key=_member_count)
+    return "extract_s3_fixture", fixture_zip("many-files-1.2.zip")
 
 
 def _member_count(zip_path):
@@ -106,23 +130,27 @@ def _member_count(zip_path):
         return sum(1 for info in archive.infolist() if not info.is_dir())
 
 
-def _rounds(server, zip_path, repeat):
+def _rounds(server, zip_path, repeat, endpoint=None):
     runs = {name: [] for name in VARIANTS}
     requests = {name: [] for name in VARIANTS}
+    piece_requests = []
     store_cpu = {name: [] for name in VARIANTS}
     for round_number in range(1, repeat + 1):
         for name, command in VARIANTS.items():
             bucket = server.new_bucket()
-            before = server.request_count(bucket)  # the CreateBucket that made it
+            before, _none = server.request_count(bucket)  # the CreateBucket that made it
             cpu_before = server.cpu_seconds()
-            child = run_child(command(zip_path, server.endpoint, bucket), cwd=REPO_ROOT)
+            child = run_child(command(zip_path, endpoint or server.endpoint, bucket), cwd=REPO_ROOT)
             store_cpu[name].append(server.cpu_seconds() - cpu_before)
             runs[name].append(child)
-            requests[name].append(server.request_count(bucket) - before)
+            count, pieces = server.request_count(bucket)
+            requests[name].append(count - before)
+            if name == "ours":
+                piece_requests.append(pieces)
             log(f"{zip_path.name} into S3: {name} round {round_number}: {child.seconds():.3f} s, "
                 f"{requests[name][-1]} requests, peak {child.peak_rss_mib():.1f} MiB, "
                 f"moto CPU {store_cpu[name][-1]:.2f} s, process CPU {child.cpu_seconds:.2f} s")
-    return runs, requests, store_cpu
+    return runs, requests, store_cpu, piece_requests
 
 
 def _store_figures(prefix, runs, requests, store_cpu):
@@ -142,15 +170,20 @@ def _ratio(runs):
     return median(theirs.seconds() / mine.seconds() for mine, theirs in pairs)
 
 
-def _package_figures(server, prefix, zip_path, repeat, with_memory):
-    """The figures of one package, named with `prefix`: seconds, ratio, requests per file, moto's CPU."""
-    runs, requests, store_cpu = _rounds(server, zip_path, repeat)
+def _package_figures(server, prefix, zip_path, repeat, with_memory, endpoint=None):
+    """The figures of one package, named with `prefix`: seconds, ratio, requests per file, moto's CPU; through
+    `endpoint` (a latency proxy) when given."""
+    runs, requests, store_cpu, piece_requests = _rounds(server, zip_path, repeat, endpoint)
     files = _member_count(zip_path)
     yield f"{prefix}_files", files
     yield f"{prefix}_seconds", median(child.seconds() for child in runs["ours"])
+    yield f"{prefix}_last_piece_seconds", median(child.report["last_piece_seconds"] for child in runs["ours"])
     yield f"{prefix}_upstream_seconds", median(child.seconds() for child in runs["upstream"])
     yield f"{prefix}_ratio_vs_upstream", _ratio(runs)
     yield f"{prefix}_requests_per_file", median(requests["ours"]) / files
+    yield f"{prefix}_piece_requests", median(piece_requests)
+    yield f"{prefix}_requests_per_file_after_join", median(
+        (count - pieces) / files for count, pieces in zip(requests["ours"], piece_requests, strict=True))
     yield f"{prefix}_upstream_requests_per_file", median(requests["upstream"]) / files
     if with_memory:
         yield f"{prefix}_peak_rss_mib", max(child.peak_rss_mib() for child in runs["ours"])
@@ -164,7 +197,15 @@ def run():
     repeat = repeat_count()
     server = MotoServer()
     try:
-        yield from _package_figures(server, "extract_s3", synthetic.package_path(SMALL_MEDIA), repeat, True)
-        yield from _package_figures(server, "extract_s3_real", largest_real_package(), repeat, False)
+        small_media = synthetic.package_path(SMALL_MEDIA)
+        yield from _package_figures(server, "extract_s3", small_media, repeat, True)
+        prefix, package = second_package()
+        log(f"second package: {package}")
+        yield from _package_figures(server, prefix, package, repeat, False)
+        proxy = LatencyProxy(server.port, LATENCY_ONE_WAY_SECONDS)
+        try:
+            yield from _package_figures(server, "extract_s3_latency20", small_media, repeat, False, proxy.endpoint)
+        finally:
+            proxy.stop()
     finally:
         server.stop()

@@ -189,34 +189,19 @@ def _measure_module():
     return measure
 
 
-def _configure_django(media_root):
-    # pylint: disable=import-outside-toplevel
-    import django
-    from django.conf import settings
-
-    settings.configure(
-        MEDIA_ROOT=media_root,
-        STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                  "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-        USE_TZ=True,
-        INSTALLED_APPS=[],
-    )
-    django.setup()
-
-
 def _rate(call, expected_length):
-    """Calls per second of `call` (which returns the body's length) over ASSET_SECONDS, after a warm-up."""
+    """Calls per second of `call` (which returns the body's length) over ASSET_SECONDS, after a warm-up: per second
+    of wall time, and per second of this process's CPU time (which other work on a shared machine moves less)."""
     for _ in range(WARM_UP_CALLS):
         if call() != expected_length:
             raise RuntimeError("wrong body length")
     calls = 0
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     while (elapsed := time.perf_counter() - start) < ASSET_SECONDS:
         if call() != expected_length:
             raise RuntimeError("wrong body length")
         calls += 1
-    return calls / elapsed
+    return calls / elapsed, calls / (time.process_time() - cpu_start)
 
 
 def _report_asset_rate(block, request_class, suffix):
@@ -230,7 +215,8 @@ def _report_asset_rate(block, request_class, suffix):
         return sum(len(chunk) for chunk in response.app_iter)
 
     measure = _measure_module()
-    measure.print_report(rps=_rate(call, ASSET_SIZE), peak_rss_mib=measure.peak_rss_mib())
+    rps, cpu_rps = _rate(call, ASSET_SIZE)
+    measure.print_report(rps=rps, cpu_rps=cpu_rps, peak_rss_mib=measure.peak_rss_mib())
 
 
 def ours_rps(zip_path, media_root, endpoint="", bucket=""):
@@ -240,7 +226,9 @@ def ours_rps(zip_path, media_root, endpoint="", bucket=""):
 
         configure_s3(endpoint, bucket)
     else:
-        _configure_django(media_root)
+        from .local_settings import configure_django  # pylint: disable=import-outside-toplevel
+
+        configure_django(media_root)
     # pylint: disable=import-outside-toplevel
     from django.core.files.storage import default_storage
     from webob import Request
@@ -273,7 +261,9 @@ def upstream_rps(zip_path, media_root, endpoint="", bucket=""):
         sys.modules["__main__"].FolderAwareS3Storage = upstream_s3._folder_aware_storage_class()
         s3_settings.configure_django(endpoint, bucket, backend="__main__.FolderAwareS3Storage")
     else:
-        upstream._configure_django(media_root)
+        import local_settings
+
+        local_settings.configure_django(media_root)
     from webob import Request
 
     block = upstream._upstream_block()  # pylint: disable=protected-access
@@ -285,7 +275,8 @@ def upstream_rps(zip_path, media_root, endpoint="", bucket=""):
 
 
 def rps_ratio(log, server=None):
-    """(ours rps, upstream rps, median of per-round ratios); on S3 when a moto `server` is given, else local."""
+    """{"rps", "upstream_rps", "rps_ratio_vs_upstream", "cpu_rps_ratio_vs_upstream"}: medians, the ratios over
+    rounds; on S3 when a moto `server` is given, else local."""
     from . import synthetic, upstream  # pylint: disable=import-outside-toplevel
     from .measure import median, repeat_count, run_child
 
@@ -296,16 +287,26 @@ def rps_ratio(log, server=None):
         "upstream": [str(python), str(Path(__file__).resolve()), "upstream-rps", str(zip_path)],
     }
     where = "S3" if server else "local storage"
-    rates = {name: [] for name in commands}
+    reports = {name: [] for name in commands}
     for round_number in range(1, repeat_count() + 1):
         for name, command in commands.items():
             with tempfile.TemporaryDirectory(prefix=f"bench-rps-{name}-") as media:
                 storage_args = [media, server.endpoint, server.new_bucket()] if server else [media]
                 child = run_child(command + storage_args, cwd=REPO_ROOT)
-            rates[name].append(child.report["rps"])
-            log(f"50 KB asset on {where}, {name} round {round_number}: {rates[name][-1]:.0f} requests/s")
-    ratio = median(mine / theirs for mine, theirs in zip(rates["ours"], rates["upstream"], strict=True))
-    return median(rates["ours"]), median(rates["upstream"]), ratio
+            reports[name].append(child.report)
+            log(f"50 KB asset on {where}, {name} round {round_number}: {child.report['rps']:.0f} requests/s, "
+                f"{child.report['cpu_rps']:.0f} per CPU second")
+
+    def paired_ratio(key):
+        return median(mine[key] / theirs[key] for mine, theirs in zip(reports["ours"], reports["upstream"],
+                                                                       strict=True))
+
+    return {
+        "rps": median(report["rps"] for report in reports["ours"]),
+        "upstream_rps": median(report["rps"] for report in reports["upstream"]),
+        "rps_ratio_vs_upstream": paired_ratio("rps"),
+        "cpu_rps_ratio_vs_upstream": paired_ratio("cpu_rps"),
+    }
 
 
 def run():
@@ -320,16 +321,13 @@ def run():
     ensure_upstream_s3()
     server = MotoServer()
     try:
-        ours, theirs, ratio = rps_ratio(log, server)
+        on_s3 = rps_ratio(log, server)
     finally:
         server.stop()
-    yield "proxy_small_asset_rps", ours
-    yield "proxy_small_asset_upstream_rps", theirs
-    yield "proxy_small_asset_rps_ratio_vs_upstream", ratio
-    ours, theirs, ratio = rps_ratio(log)
-    yield "proxy_small_asset_local_rps", ours
-    yield "proxy_small_asset_local_upstream_rps", theirs
-    yield "proxy_small_asset_local_rps_ratio_vs_upstream", ratio
+    for key, value in on_s3.items():
+        yield f"proxy_small_asset_{key}", value
+    for key, value in rps_ratio(log).items():
+        yield f"proxy_small_asset_local_{key}", value
 
 
 WORKERS = {"ours-rps": ours_rps, "upstream-rps": upstream_rps}

@@ -74,23 +74,6 @@ def command(zip_path, media_root):
 
 # ---- worker side: runs under the upstream virtualenv's Python ----
 
-def _configure_django(media_root):
-    import django  # pylint: disable=import-outside-toplevel
-    from django.conf import settings  # pylint: disable=import-outside-toplevel
-
-    settings.configure(
-        MEDIA_ROOT=media_root,
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
-        USE_TZ=True,
-        INSTALLED_APPS=[],
-    )
-    django.setup()
-
-
 def _upstream_block():
     """A real upstream ScormXBlock on XBlock's empty test runtime, with the one attribute the LMS adds."""
     # pylint: disable=import-outside-toplevel
@@ -119,9 +102,11 @@ def _upload_request(package_file):
 
 def main(zip_path, media_root):
     """Extract `zip_path` through upstream's studio_submit and report the time and peak memory."""
-    _configure_django(media_root)
+    from local_settings import configure_django  # pylint: disable=import-outside-toplevel,import-error
+    from measure import peak_rss_mib, print_report  # pylint: disable=import-outside-toplevel,import-error
+
+    configure_django(media_root)
     block = _upstream_block()
-    from measure import peak_rss_mib, print_report  # pylint: disable=import-outside-toplevel
 
     with open(zip_path, "rb") as package_file:
         request = _upload_request(package_file)
