@@ -48,6 +48,9 @@ OPEN_RANGE_MAX_BYTES = 8 * 1024 * 1024
 # A file at most this large (and no larger than one chunk) is read whole in one read and sent as the body: the
 # scripts, styles and pages a package asks for by the hundred at launch cost no generator and no second read.
 SMALL_FILE_MAX_BYTES = 64 * 1024
+# WSGI keys of the request headers that make an answer depend on more than the file: without any of them (If-Range
+# only counts with a Range), the file is sent whole with its validators.
+CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE")
 # The tree named by a sha1 never changes, so a browser may keep its files; it revalidates with the ETag.
 CACHE_CONTROL = "private, max-age=0, must-revalidate"
 
@@ -61,8 +64,10 @@ def content_type_of(path):
     return content_type
 
 
+@functools.lru_cache(maxsize=4096)
 def entity_tag(sha1, relative_path):
-    """A strong validator: the tree is content-addressed, so sha1 and path name the bytes."""
+    """A strong validator: the tree is content-addressed, so sha1 and path name the bytes. Remembered for the files
+    asked for most, as is each modification date's HTTP form (http_date_of)."""
     return hashlib.sha1(f"{sha1}/{relative_path}".encode()).hexdigest()[:32]
 
 
@@ -117,6 +122,12 @@ def modified_time(storage, name):
         return storage.get_modified_time(name)
     except (NotImplementedError, AttributeError):
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def http_date_of(moment):
+    """A modification time as an HTTP date (Last-Modified)."""
+    return format_datetime(as_utc(moment), usegmt=True)
 
 
 def as_utc(moment):
@@ -260,13 +271,15 @@ def serve_file(request, tree, relative_path, chunk_size):
     headers = [("ETag", f'"{etag}"'), ("Cache-Control", CACHE_CONTROL), ("X-Content-Type-Options", "nosniff"),
                ("Accept-Ranges", "bytes")]
     if stored.modified is not None:
-        headers.append(("Last-Modified", format_datetime(as_utc(stored.modified), usegmt=True)))
-    if not_modified(request, etag, stored.modified):
+        headers.append(("Last-Modified", http_date_of(stored.modified)))
+    plain = request.environ.keys().isdisjoint(CONDITIONAL_HEADERS)  # most requests: the file, whole
+    if not plain and not_modified(request, etag, stored.modified):
         stored.handle.close()
         return Response(status=304, headerlist=headers)
     size = stored.size
     byte_range = (parse_range(bounded_range_header(request.headers.get("Range")), size)
-                  if request.method == "GET" and range_applies(request, etag, stored.modified) else None)
+                  if not plain and request.method == "GET" and range_applies(request, etag, stored.modified)
+                  else None)
     if byte_range == "unsatisfiable":
         stored.handle.close()
         return Response(status=416, headerlist=[*headers, ("Content-Range", f"bytes */{size}")])
