@@ -16,6 +16,7 @@ from .measure import log
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "ContentPackagingSingleSCO_SCORM12.zip"
+OWN_PACKAGE = "probe-1.2.zip"  # without SCORM_PACKAGES_DIR
 STORAGE_METHODS = ("exists", "open", "save", "size", "get_modified_time", "listdir", "delete", "url")
 
 
@@ -63,13 +64,14 @@ def warm_view_and_gc_calls(media_root):
 
     from openedxscorm_support.block_runtime import make_block  # pylint: disable=import-outside-toplevel
     from openedxscorm_support.fake_platform import FakePlatform, installed  # pylint: disable=import-outside-toplevel
-    from openedxscorm_support.folders import packages_dir  # pylint: disable=import-outside-toplevel
+
+    from .packages import package_path  # pylint: disable=import-outside-toplevel
 
     storage = CountingStorage(FileSystemStorage(location=str(media_root)))
     with installed(FakePlatform()) as platform:
         block = make_block(CONTENTSTORE_SYNC_ENABLED=True, STORAGE_FUNC=lambda _block: storage)
         before = len(platform.modulestore.get_items_calls)
-        upload(block, packages_dir() / "valid" / PACKAGE)
+        upload(block, package_path(PACKAGE, OWN_PACKAGE))
         get_items_per_save = len(platform.modulestore.get_items_calls) - before
         block.student_view()
         storage.calls = 0

@@ -9,17 +9,20 @@ import subprocess
 import sys
 import zipfile
 
-from openedxscorm_support.folders import REPO_ROOT, packages_dir
+from openedxscorm_support.folders import REPO_ROOT
+
+from .packages import package_path
 
 LEARNERS = 10_000
 PACKAGE = "RuntimeBasicCalls_SCORM12.zip"
+OWN_PACKAGE = "multi-1.2.zip"  # without SCORM_PACKAGES_DIR
 KIB_PER_MIB = 1024
 
 
 def _items():
     from openedxscorm.manifest import parse_manifest  # pylint: disable=import-outside-toplevel
 
-    with zipfile.ZipFile(packages_dir() / "valid" / PACKAGE) as archive:
+    with zipfile.ZipFile(package_path(PACKAGE, OWN_PACKAGE)) as archive:
         return parse_manifest(archive.read("imsmanifest.xml")).launchable_items()
 
 

@@ -12,9 +12,12 @@ from pathlib import Path
 
 from openedxscorm_support.browser import CHROMIUM_ARGS, FIND_API, block_frames, wait_for_scenario
 from openedxscorm_support.devserver_process import free_port, wait_for_http
-from openedxscorm_support.folders import REPO_ROOT, packages_dir
+from openedxscorm_support.folders import REPO_ROOT
+
+from .packages import package_path
 
 PACKAGE = "RuntimeBasicCalls_SCORM12.zip"
+OWN_PACKAGE = "manual-1.2.zip"  # without SCORM_PACKAGES_DIR: a probe SCO that waits for the benchmark's calls
 SESSION_CALLS = 200
 # Initialize, ROUNDS rounds of (30 GetValue, SETS_PER_ROUND SetValue, 1 Commit), 2 GetValue, Terminate:
 # 1 + 4 * (30 + 18 + 1) + 2 + 1 = 200 calls.
@@ -89,7 +92,8 @@ def run():
     work = Path(tempfile.mkdtemp(prefix="bench-runtime-"))
     packages = work / "packages"
     packages.mkdir()
-    shutil.copyfile(packages_dir() / "valid" / PACKAGE, packages / PACKAGE)
+    package = package_path(PACKAGE, OWN_PACKAGE)
+    shutil.copyfile(package, packages / package.name)
     server, log_file, base_url = _start_workbench(work / "var", packages)
     try:
         with sync_playwright() as playwright:
@@ -98,7 +102,7 @@ def run():
             page = browser.new_page()
             page.add_init_script(COUNT_SYNC_XHR)
             page.on("dialog", lambda dialog: dialog.dismiss())
-            page.goto(f"{wait_for_scenario(base_url, PACKAGE)}?student=bench")
+            page.goto(f"{wait_for_scenario(base_url, package.name)}?student=bench")
             _launcher, sco = block_frames(page)
             counted, sync_xhr = _session(page, sco)
             browser.close()
