@@ -12,7 +12,7 @@ whatever the client does (`*_store_cpu_*` figures).
 
 Packages: SMALL_MEDIA (500 files, 20 MB of media in four stored members of 5 MB), then the package with the most
 files of SCORM_PACKAGES_DIR when it is set (`extract_s3_real_*`), else the project's own many-files-1.2.zip of
-tests/packages.py (83 files, `extract_s3_fixture_*`).
+openedxscorm_support/packages.py (83 files, `extract_s3_fixture_*`).
 
 SMALL_MEDIA is measured again with every S3 request 20 ms longer (`extract_s3_latency20_*`): a LatencyProxy
 (bench/latency_proxy.py) between the workers and moto delays each direction by 10 ms, as a store across a network
@@ -113,10 +113,10 @@ VARIANTS = {"ours": ours_command, "upstream": upstream_command}
 
 def second_package():
     """(figure prefix, zip): with SCORM_PACKAGES_DIR set, the package of its valid/ folder (or of the folder itself)
-    with the most files; else the project's own package of many small files (tests/packages.py)."""
+    with the most files; else the project's own package of many small files (openedxscorm_support/packages.py)."""
     # pylint: disable=import-outside-toplevel
-    from tests.conftest import package_zips, packages_dir
-    from tests.packages import fixture_zip
+    from openedxscorm_support.folders import package_zips, packages_dir
+    from openedxscorm_support.packages import fixture_zip
 
     zips = (package_zips("valid") or sorted(packages_dir().glob("*.zip"))) if os.environ.get("SCORM_PACKAGES_DIR") \
         else []

@@ -1,13 +1,13 @@
 """Which package a benchmark plays: a named real one when SCORM_PACKAGES_DIR is set, else one of the project's own.
 
 A fresh clone has no folder of third-party packages beside it, so every benchmark that names a real package also
-names a package of openedxscorm_support/packages.py that exercises the same path; the figures say which one was measured.
+names a package of openedxscorm_support/packages.py that exercises the same path.
 """
 import os
 
 from openedxscorm_support.packages import CATALOG, Sco, fixture_zip, write_package
 
-# The project's own packages the benchmarks need beyond tests/packages.py's CATALOG: name -> writer.
+# The project's own packages the benchmarks need beyond the CATALOG of openedxscorm_support/packages.py: name -> writer.
 BENCH_PACKAGES = {
     # One SCORM 1.2 SCO that makes no call of its own: the benchmark drives its API.
     "manual-1.2.zip": lambda path: write_package(

@@ -87,7 +87,7 @@ def main(zip_path, kind, *storage_args):
     configure_storage(kind, *storage_args)
     # pylint: disable=import-outside-toplevel
     from openedxscorm.settings import merged_settings
-    from tests.block_runtime import make_block
+    from openedxscorm_support.block_runtime import make_block
 
     from .measure import peak_rss_mib, print_report
 
