@@ -132,7 +132,7 @@ def test_a_changed_payload_breaks_the_signature(client, trees):  # noqa: ARG001
     signing.dumps(["s", SHA1], salt=content_tokens.SALT),  # not a grant
     signing.dumps({"s": 1}, salt=content_tokens.SALT),
     signing.dumps({"u": "7"}, salt=content_tokens.SALT),  # no package
-])
+], ids=["not-signed", "three-parts", "no-salt", "other-salt", "not-a-grant", "sha1-not-text", "no-package"])
 def test_tokens_not_made_for_the_view_are_refused(client, trees, token):  # noqa: ARG001
     response = client.get(url("js/app.js", token=token))
     assert response.status_code == 403 and b"not valid" in body(response)
