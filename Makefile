@@ -8,6 +8,8 @@ SHARED_PACKAGES := ../shared/scorm-packages/valid
 SAMPLE_DIR := var/sample-packages
 SCORM_PACKAGES_DIR ?= $(if $(wildcard $(SHARED_PACKAGES)),$(SHARED_PACKAGES),$(SAMPLE_DIR))
 PORT ?= 8000
+# Two workers: most tests wait on a browser, a server or a child process, so two overlap well even on two cores.
+TEST_WORKERS ?= 2
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -54,8 +56,8 @@ serve: venv sample-package ## serve the workbench on 127.0.0.1:PORT (PORT=8000 u
 	$(BIN)/python -m django migrate --run-syncdb --verbosity 0 --settings devserver.settings
 	SCORM_PACKAGES_DIR=$(SCORM_PACKAGES_DIR) $(BIN)/python -m django runserver 127.0.0.1:$(PORT) --settings devserver.settings
 
-test: venv ## run every test (browser, Redis and S3 tests included); SCORM_PACKAGES_DIR, SCORM_CONFORMANCE_DIR add the real packages
-	$(BIN)/python -m pytest -p no:randomly $(PYTEST_ARGS)
+test: venv ## run every test (browser, Redis and S3 tests included) on TEST_WORKERS processes; SCORM_PACKAGES_DIR, SCORM_CONFORMANCE_DIR add the real packages
+	$(BIN)/python -m pytest -p no:randomly --numprocesses $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 quality: requirements ## lint
 	$(BIN)/ruff check openedxscorm openedxscorm_support tests bench devserver

@@ -88,11 +88,12 @@ MANY_MEMBERS = PackageSpec(name="many-members", file_count=19990, media_count=0,
 
 
 def package_path(spec, work_dir=WORK_DIR):
-    """The cached zip for `spec`, written first when missing (to a temporary name, then renamed)."""
+    """The cached zip for `spec`, written first when missing (to a temporary name of this process's, then renamed:
+    processes writing it at once each write the same bytes)."""
     target = Path(work_dir) / spec.cache_name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".partial")
+        partial = target.with_suffix(f".{os.getpid()}.partial")
         write_package(spec, partial)
         os.replace(partial, target)
     return target

@@ -8,10 +8,12 @@ not on that interpreter's path) on XBlock's empty test runtime and calls its Stu
 the upload, clearing the old folder, extracting every member through the storage and reading the
 manifest back.
 """
+import fcntl
 import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -37,9 +39,23 @@ def venv_python(venv_dir=VENV_DIR):
     return Path(venv_dir) / "bin" / "python"
 
 
+@contextmanager
+def venv_lock(venv_dir):
+    """One installer at a time: test workers running side by side share the virtualenv."""
+    venv_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(venv_dir.parent / f"{venv_dir.name}.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def ensure_venv(venv_dir=VENV_DIR, log=None):
     """Create the virtualenv and install the pinned upstream release, unless that was already done."""
     venv_dir = Path(venv_dir)
+    with venv_lock(venv_dir):
+        return _ensure_venv(venv_dir, log)
+
+
+def _ensure_venv(venv_dir, log):
     stamp = venv_dir / STAMP_NAME
     wanted = "\n".join(UPSTREAM_REQUIREMENTS) + "\n"
     if stamp.exists() and stamp.read_text(encoding="utf-8") == wanted and venv_python(venv_dir).exists():
@@ -58,6 +74,11 @@ def ensure_venv(venv_dir=VENV_DIR, log=None):
 
 def ensure_s3_packages(python, log=None):
     """Add boto3 and django-storages to the upstream virtualenv, for its workers that write to S3."""
+    with venv_lock(Path(python).parent.parent):
+        return _ensure_s3_packages(python, log)
+
+
+def _ensure_s3_packages(python, log):
     probe = subprocess.run([str(python), "-c", "import boto3, storages"], check=False, capture_output=True)
     if probe.returncode != 0:
         if log:
