@@ -33,11 +33,17 @@ def block_frames(page, index=0):
     origin the launcher frames the wrapper page, which frames the SCO beside its API."""
     iframe = page.locator("iframe.scorm-player").nth(index).element_handle()
     launcher = iframe.content_frame()
+    return launcher, sco_frame(launcher)
+
+
+def sco_frame(launcher):
+    """The SCO's frame of a launcher, once loaded: the launcher's own frame, or on a content origin the one the
+    wrapper page frames."""
     sco = launcher.wait_for_selector("iframe.scorm-content").content_frame()
     if launcher.evaluate(CONTENT_ORIGIN_OF):
         sco = sco.wait_for_selector("iframe.scorm-sco").content_frame()
     sco.wait_for_load_state("load")
-    return launcher, sco
+    return sco
 
 
 def scenario_link(base_url, label):

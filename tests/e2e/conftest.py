@@ -71,6 +71,26 @@ def workbench(workbench_var, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def content_origin_workbench(tmp_path_factory):
+    """The same workbench with a content origin (CONTENT_ORIGIN): package files and the SCORM API's wrapper page
+    on content.localhost, a second host name of 127.0.0.1 (Chromium resolves *.localhost to the loopback)."""
+    with running_dev_server(tmp_path_factory.mktemp("workbench-content-origin-var"),
+                            scenario_folder(tmp_path_factory.mktemp("content-origin-scenarios")),
+                            extra_env={"SCORM_CONTENT_ORIGIN": "http://content.localhost:{port}"}) as base_url:
+        yield base_url
+
+
+# The player's two modes: package files on the LMS's origin, or on a content origin with the API beside them.
+PLAYER_MODES = {"same-origin": "workbench", "content-origin": "content_origin_workbench"}
+
+
+@pytest.fixture(scope="session", params=sorted(PLAYER_MODES))
+def player_workbench(request):
+    """A workbench in each of the player's modes: tests that play packages run in both."""
+    return request.getfixturevalue(PLAYER_MODES[request.param])
+
+
+@pytest.fixture(scope="session")
 def chromium():
     """Debian's headless Chromium, driven by Playwright."""
     from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel

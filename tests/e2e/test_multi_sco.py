@@ -8,6 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from openedxscorm_support.browser import sco_frame
 from tests.e2e.player import call, find_scenario, handler_url, learner_state, wait_for_state
 
 OWN_MULTI = "multi-1.2.zip"  # three probe SCOs (openedxscorm_support/packages.py)
@@ -35,9 +36,7 @@ def current_sco(page, expected=None, timeout=15000):
     except PlaywrightTimeout as timeout_error:
         raise AssertionError(f"SCO {expected} never came: {player_state(page)}") from timeout_error
     launcher = launcher_frame(page)
-    sco = launcher.wait_for_selector("iframe.scorm-content").content_frame()
-    sco.wait_for_load_state("load")
-    return launcher, sco
+    return launcher, sco_frame(launcher)
 
 
 def player_state(page):
@@ -88,8 +87,8 @@ def pass_every_sco_with_next(page, order, state_url):
     assert state["block"]["grade"] == pytest.approx(0.9) and state["grade"]["value"] == pytest.approx(0.9)
 
 
-def test_own_package_toc_next_previous_state_across_reload_and_completion(workbench, page):
-    launcher, sco, state_url = open_package(page, workbench, OWN_MULTI, f"own-multi-{uuid.uuid4().hex[:8]}")
+def test_own_package_toc_next_previous_state_across_reload_and_completion(player_workbench, page):
+    launcher, sco, state_url = open_package(page, player_workbench, OWN_MULTI, f"own-multi-{uuid.uuid4().hex[:8]}")
     order = toc_order(launcher)
     assert len(order) == 3 and sco_id(launcher) == order[0]
     assert launcher.locator(".scorm-previous").is_disabled()
@@ -113,9 +112,9 @@ def test_own_package_toc_next_previous_state_across_reload_and_completion(workbe
     pass_every_sco_with_next(page, order, state_url)
 
 
-def test_toc_next_previous_state_across_reload_and_completion(workbench, page):
+def test_toc_next_previous_state_across_reload_and_completion(player_workbench, page):
     learner = f"multi-{uuid.uuid4().hex[:8]}"
-    launcher, sco, state_url = open_package(page, workbench, MINIMUM_CALLS, learner)
+    launcher, sco, state_url = open_package(page, player_workbench, MINIMUM_CALLS, learner)
     order = launcher.evaluate("Array.from(document.querySelectorAll('.scorm-toc-item'))"
                               ".map(b => b.dataset.navTarget)")
     assert len(order) == 18 and sco_id(launcher) == order[0]
@@ -148,8 +147,8 @@ def test_toc_next_previous_state_across_reload_and_completion(workbench, page):
 
 
 @pytest.mark.parametrize("label", [OWN_FORCED, FORCED])
-def test_forced_sequential_choice_waits_for_the_earlier_scos(workbench, page, label):
-    launcher, sco, state_url = open_package(page, workbench, label, f"forced-{uuid.uuid4().hex[:8]}")
+def test_forced_sequential_choice_waits_for_the_earlier_scos(player_workbench, page, label):
+    launcher, sco, state_url = open_package(page, player_workbench, label, f"forced-{uuid.uuid4().hex[:8]}")
     order = launcher.evaluate("Array.from(document.querySelectorAll('.scorm-toc-item'))"
                               ".map(b => b.dataset.navTarget)")
     second = launcher.locator(f".scorm-toc-item[data-nav-target='{order[1]}']")
@@ -200,8 +199,8 @@ def play_in_order(page, launcher, sco, scripts):
         launcher, sco = current_sco(page, None)
 
 
-def test_post_test_rollup_grades_by_the_assessment_only(workbench, page):
-    launcher, sco, state_url = open_package(page, workbench, POST_TEST, f"post-{uuid.uuid4().hex[:8]}")
+def test_post_test_rollup_grades_by_the_assessment_only(player_workbench, page):
+    launcher, sco, state_url = open_package(page, player_workbench, POST_TEST, f"post-{uuid.uuid4().hex[:8]}")
     quiz = [("cmi.completion_status", "completed"), ("cmi.success_status", "failed"), ("cmi.score.scaled", "0.6")]
     visited = play_in_order(page, launcher, sco, {"assessment_item": quiz})
     assert visited[-1] == "assessment_item" and len(visited) == 5
@@ -209,8 +208,8 @@ def test_post_test_rollup_grades_by_the_assessment_only(workbench, page):
     assert state["block"]["by_sequencing"] and state["block"]["grade"] == pytest.approx(0.6)
 
 
-def test_simple_remediation_rolls_up_the_tests(workbench, page):
-    launcher, sco, state_url = open_package(page, workbench, REMEDIATION, f"remedy-{uuid.uuid4().hex[:8]}")
+def test_simple_remediation_rolls_up_the_tests(player_workbench, page):
+    launcher, sco, state_url = open_package(page, player_workbench, REMEDIATION, f"remedy-{uuid.uuid4().hex[:8]}")
     assert launcher.locator(".scorm-toc-item[aria-disabled='true']").count() == 8  # choice="false"
     passed = [("cmi.completion_status", "completed"), ("cmi.success_status", "passed"), ("cmi.score.scaled", "0.8")]
     content = [("cmi.completion_status", "completed")]
@@ -223,11 +222,11 @@ def test_simple_remediation_rolls_up_the_tests(workbench, page):
     assert state["block"]["grade"] == pytest.approx(0.8) and re.match(r"^0?\.8", str(state["grade"]["value"]))
 
 
-def test_phone_viewport_keeps_content_and_contents_usable(workbench, chromium):
+def test_phone_viewport_keeps_content_and_contents_usable(player_workbench, chromium):
     context = chromium.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     try:
-        launcher, _sco, _url = open_package(page, workbench, MINIMUM_CALLS, f"phone-{uuid.uuid4().hex[:8]}")
+        launcher, _sco, _url = open_package(page, player_workbench, MINIMUM_CALLS, f"phone-{uuid.uuid4().hex[:8]}")
         frame_box = page.locator("iframe.scorm-player").first.bounding_box()
         assert frame_box["width"] <= 390 and frame_box["height"] >= 300
         content_box = launcher.locator("iframe.scorm-content").bounding_box()
@@ -248,11 +247,11 @@ def terminate_with(sco, request):
     assert call(sco, "2004", "Terminate", "")["result"] == "true"
 
 
-def test_simple_remediation_retries_the_content_of_a_failed_test(workbench, page):
+def test_simple_remediation_retries_the_content_of_a_failed_test(player_workbench, page):
     """scorm-again's engine runs the package's post-condition rules: a failed test sends the learner back to
     the content it covers (retry of the wrapper, passed parts skipped), then to the failed test again; the
     engine's session survives a reload; the server's rollup grades the block once every test is passed."""
-    launcher, sco, state_url = open_package(page, workbench, REMEDIATION, f"retry-{uuid.uuid4().hex[:8]}")
+    launcher, sco, state_url = open_package(page, player_workbench, REMEDIATION, f"retry-{uuid.uuid4().hex[:8]}")
     content = [("cmi.completion_status", "completed")]
     passed = [("cmi.completion_status", "completed"), ("cmi.success_status", "passed"), ("cmi.score.scaled", "0.9")]
     failed = [("cmi.completion_status", "completed"), ("cmi.success_status", "failed"), ("cmi.score.scaled", "0.3")]
@@ -287,9 +286,9 @@ def test_simple_remediation_retries_the_content_of_a_failed_test(workbench, page
     assert state["block"]["grade"] == pytest.approx(0.9)
 
 
-def test_scorm2004_package_without_sequencing_data_flows_through_the_engine(workbench, page):
+def test_scorm2004_package_without_sequencing_data_flows_through_the_engine(player_workbench, page):
     """No IMS SS data: the engine gets choice and flow everywhere, so next, previous and the contents work."""
-    launcher, sco, state_url = open_package(page, workbench, "RuntimeMinimumCalls_SCORM20043rdEdition.zip",
+    launcher, sco, state_url = open_package(page, player_workbench, "RuntimeMinimumCalls_SCORM20043rdEdition.zip",
                                             f"plain-{uuid.uuid4().hex[:8]}")
     order = launcher.evaluate("Array.from(document.querySelectorAll('.scorm-toc-item'))"
                               ".map(b => b.dataset.navTarget)")

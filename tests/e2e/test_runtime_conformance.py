@@ -19,8 +19,8 @@ import pytest
 
 from openedxscorm.runtime.datamodel import standard_of
 from openedxscorm.vendor import BROWSER_APIS
-from openedxscorm_support.browser import FIND_API, block_frames
-from tests.e2e.player import find_scenario
+from openedxscorm_support.browser import CONTENT_ORIGIN_OF, FIND_API, block_frames
+from tests.e2e.player import api_frame, find_scenario
 from tests.runtime.conformance import all_activities, same_value, seed_of
 
 ACTIVITIES = all_activities()
@@ -76,17 +76,19 @@ def expectation(standard, step):
 
 
 @pytest.fixture(scope="module")
-def blocks(workbench, chromium):
+def blocks(player_workbench, chromium):
     """Per standard: the URL of a block whose SCO makes no call by itself, a browser page, and the launcher
-    script's source (to start a fresh API with launch settings laid over the launcher's values)."""
+    script's source (to start a fresh API with launch settings laid over the launcher's values). Once for each of
+    the player's modes: the API in the launcher, or beside the SCO on a content origin."""
     context = chromium.new_context()
     page = context.new_page()
     page.on("dialog", lambda dialog: dialog.dismiss())
     found = {}
     for standard, label in SCENARIOS.items():
-        url = find_scenario(workbench, label)
+        url = find_scenario(player_workbench, label)
         launcher, _sco = open_block(page, url, f"conformance-{uuid.uuid4().hex[:8]}")
-        script_url = launcher.evaluate("document.scripts[document.scripts.length - 1].src")
+        script_url = launcher.evaluate("Array.from(document.scripts).map((s) => s.src)"
+                                       ".find((src) => /\\/launcher\\.js/.test(src))")
         found[standard] = (url, launcher.evaluate("(url) => fetch(url).then((r) => r.text())", script_url))
     yield page, found
     context.close()
@@ -98,10 +100,11 @@ def open_block(page, url, learner):
     return block_frames(page)
 
 
-def settle(launcher):
-    """Wait for every request of the page to be answered; none may be refused."""
-    launcher.wait_for_function("window.scormPlayer.inFlight === 0", timeout=10000)
-    refused = launcher.evaluate("window.scormPlayer.rejected")
+def settle(sco):
+    """Wait for every request of the SCO's API to be answered; none may be refused."""
+    player = api_frame(sco)
+    player.wait_for_function("window.scormPlayer.inFlight === 0", timeout=10000)
+    refused = player.evaluate("window.scormPlayer.rejected")
     assert not refused, f"the server refused what the API accepted: {refused}"
 
 
@@ -120,7 +123,7 @@ def play_previous_session(page, url, learner, standard, seed):
     results = calls(sco, standard, steps)
     refused = [(step, found) for step, found in zip(steps, results, strict=True) if found["result"] != "true"]
     assert not refused, f"the API refused the previous session's calls: {refused}"
-    settle(launcher)
+    settle(sco)
 
 
 def launch_overlay(standard, seed):
@@ -130,9 +133,10 @@ def launch_overlay(standard, seed):
             if key in seed.settings or launch[key] in seed.seeded}
 
 
-def restart_api(launcher, source, overlay):
+def restart_api(launcher, sco, source, overlay):
     """Run the launcher's own bootstrap again on the same page (the same delivery): a fresh API whose values are
-    the launcher's with `overlay` laid over them."""
+    the launcher's with `overlay` laid over them. On a content origin the wrapper page is loaded again too: it
+    asks the launcher for the values, and frames a new SCO. Returns the SCO's frame."""
     launcher.evaluate("""([overlay, source]) => {
         var config = document.getElementById("scorm-launch");
         var launch = JSON.parse(config.textContent);
@@ -140,6 +144,14 @@ def restart_api(launcher, source, overlay):
         config.textContent = JSON.stringify(launch);
         (0, eval)(source);
     }""", [overlay, source])
+    if not launcher.evaluate(CONTENT_ORIGIN_OF):
+        return sco
+    wrapper = api_frame(sco)
+    wrapper.evaluate("window.replacedPage = true; window.setTimeout(() => location.reload(), 0)")
+    wrapper.wait_for_function("!window.replacedPage && window.scormPlayer && window.scormPlayer.started")
+    sco = wrapper.wait_for_selector("iframe.scorm-sco").content_frame()
+    sco.wait_for_load_state("load")
+    return sco
 
 
 def found_as_expected(standard, step, expected, found):
@@ -161,7 +173,7 @@ def test_activity_passes_in_the_browser(blocks, standard, activity):
     launcher, sco = open_block(page, url, learner)  # resumed: the launcher reads what the learner stored
     overlay = launch_overlay(standard, seed)
     if overlay:
-        restart_api(launcher, source, overlay)
+        sco = restart_api(launcher, sco, source, overlay)
     steps = activity["steps"]
     results = calls(sco, standard, steps)
     failures = []
@@ -172,7 +184,7 @@ def test_activity_passes_in_the_browser(blocks, standard, activity):
                             f"{step.get('value', '')!r}): expected {expected_return!r}/{expected_error}, "
                             f"got {found['result']!r}/{found['error']}")
     assert not failures, "\n".join(failures)
-    settle(launcher)
+    settle(sco)
 
 
 def test_overrides_are_documented_and_every_file_is_replayed(blocks):

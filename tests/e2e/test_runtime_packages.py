@@ -52,10 +52,10 @@ def play_script(sco, standard, package):
 
 
 @pytest.mark.parametrize("standard, zip_name", PLAYED)
-def test_values_reach_server_resume_and_grade(workbench, page, standard, zip_name):
+def test_values_reach_server_resume_and_grade(player_workbench, page, standard, zip_name):
     package = PACKAGES[standard]
     learner = f"learner-{uuid.uuid4().hex[:8]}"
-    launcher, sco, state_url = open_block(page, workbench, zip_name, learner)
+    launcher, sco, state_url = open_block(page, player_workbench, zip_name, learner)
     assert launch_values(launcher)[package["entry"]] == "ab-initio"
 
     play_script(sco, standard, package)
@@ -77,11 +77,11 @@ def test_values_reach_server_resume_and_grade(workbench, page, standard, zip_nam
 
 
 @pytest.mark.parametrize("standard, zip_name", PLAYED)
-def test_closing_right_after_terminate_keeps_the_values(workbench, chromium, standard, zip_name):
+def test_closing_right_after_terminate_keeps_the_values(player_workbench, chromium, standard, zip_name):
     package = PACKAGES[standard]
     context = chromium.new_context()
     page = context.new_page()
-    _launcher, sco, state_url = open_block(page, workbench, zip_name, f"closer-{uuid.uuid4().hex[:8]}")
+    _launcher, sco, state_url = open_block(page, player_workbench, zip_name, f"closer-{uuid.uuid4().hex[:8]}")
     play_script(sco, standard, package)
     assert call(sco, standard, package["terminate"], "")["result"] == "true"
     page.close()
@@ -108,12 +108,12 @@ def test_page_leaving_beacon_passes_csrf_and_is_stored(workbench, page):
     assert beacons[-1].resource_type == "ping"  # what Chromium calls a sendBeacon request
 
 
-def test_two_blocks_on_one_page_keep_separate_state(workbench, page):
+def test_two_blocks_on_one_page_keep_separate_state(player_workbench, page):
     learner = f"pair-{uuid.uuid4().hex[:8]}"
     label = "two blocks on one page"
-    first_launcher, first, first_url = open_block(page, workbench, label, learner, index=0)
+    first_launcher, first, first_url = open_block(page, player_workbench, label, learner, index=0)
     second_launcher, second = block_frames(page, 1)
-    second_url = handler_url(workbench, second_launcher, "learner_state")
+    second_url = handler_url(player_workbench, second_launcher, "learner_state")
     assert first_url != second_url
     assert call(first, "1.2", "LMSSetValue", "cmi.suspend_data", "first")["result"] == "true"
     assert call(second, "1.2", "LMSSetValue", "cmi.suspend_data", "second")["result"] == "true"

@@ -48,14 +48,12 @@
       navRequest: navRequest || "" });
   }
 
-  /* SCORM 2004: the navigation request the SCO left for when it terminates. */
+  /* SCORM 2004: the navigation request the SCO left for when it terminates (write-only for the SCO: read from
+   * the data model itself, which leaves GetLastError alone). */
   function pendingNavRequest() {
-    if (config.standard !== "2004") { return ""; }
-    try {
-      return String(api.GetValue("adl.nav.request") || "");
-    } catch (error) {
-      return "";
-    }
+    var nav = api.adl && api.adl.nav;
+    var request = nav ? String(nav.request || "") : "";
+    return request === "_none_" ? "" : request;
   }
 
   function wrap(method, around) {
