@@ -145,8 +145,9 @@ def test_messages_from_another_origin_or_frame_change_nothing(server, page):
         frame_on(page, f"{content_origin(server)}/scorm-content/player/content_api.js"),  # the right origin only
     ]
     for number, intruder in enumerate(intruders):
-        intruder.evaluate("(message) => window.top.frames[0].postMessage(message, '*')",
-                          forged_commit(location, f"forged-{number}"))
+        for message in ({"type": "set", "element": location, "value": f"forged-set-{number}"},
+                        forged_commit(location, f"forged-{number}")):
+            intruder.evaluate("(message) => window.top.frames[0].postMessage(message, '*')", message)
     time.sleep(1.5)
     assert learner_state(state_url)["data"][location] == "page-1"
     assert launcher.evaluate(f"window.API.LMSGetValue('{location}')") == "page-1"
@@ -154,3 +155,24 @@ def test_messages_from_another_origin_or_frame_change_nothing(server, page):
     # The same message from the launcher's own frame on the content origin is heard: the test can fail.
     api_frame(sco).evaluate("(message) => window.parent.postMessage(message, '*')", forged_commit(location, "heard"))
     wait_for_state(state_url, lambda state: state["data"].get(location) == "heard")
+
+
+def test_values_set_without_a_commit_leave_with_the_wrapper_page(server, page):
+    """The wrapper page going away with the session open hands what changed to the launcher, which stores it."""
+    launcher, sco = open_sco(page, server, "1.2", learner_name())
+    state_url = handler_url(server, launcher, "learner_state")
+    assert call(sco, "1.2", "LMSSetValue", "cmi.suspend_data", "left-with-the-page")["result"] == "true"
+    api_frame(sco).evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: false}))")
+    wait_for_state(state_url, lambda state: state["data"].get("cmi.suspend_data") == "left-with-the-page")
+
+
+@pytest.mark.parametrize("standard", sorted(PROBES))
+def test_a_reload_keeps_what_the_sco_set_without_committing(server, page, standard):
+    """The probe, as most SCOs, terminates when its page goes away: on a reload of the LMS's page that last
+    commit crosses to the launcher and is stored before the next launcher page is read."""
+    set_value, _get, _commit, location, _exit = NAMES[standard]
+    launcher, sco = open_sco(page, server, standard, learner_name())  # the probe has initialized
+    state_url = handler_url(server, launcher, "learner_state")
+    assert call(sco, standard, set_value, location, "uncommitted")["result"] == "true"
+    page.reload()
+    wait_for_state(state_url, lambda state: state["data"].get(location) == "uncommitted")

@@ -1,6 +1,7 @@
-"""Packages play in Chromium with the content view on (SCORM_CONTENT_VIEW=1), whatever the suite's own dev server
-does: the SCO's frame comes from /scorm-content/, finds the API of its block, its values reach the server and
-resume after a reload; a nested, non-ASCII launch file with a query plays too."""
+"""Packages play in Chromium with the content view on (SCORM_CONTENT_VIEW=1), and on a content origin
+(SCORM_CONTENT_ORIGIN), whatever the suite's own dev server does: the SCO's frame comes from /scorm-content/,
+finds the API of its block, its values reach the server and resume after a reload; a nested, non-ASCII launch
+file with a query plays too."""
 import uuid
 
 import pytest
@@ -17,11 +18,16 @@ PROBES = {"1.2": "probe-1.2.zip", "2004": "probe-2004.zip"}
 NESTED = "nested-café-1.2.zip"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+# The content view on the LMS's origin, and on a content origin (a second host name, the API beside the SCO).
+MODES = {"content-view": {"SCORM_CONTENT_VIEW": "1"},
+         "content-origin": {"SCORM_CONTENT_ORIGIN": "http://content.localhost:{port}"}}
+
+
+@pytest.fixture(scope="module", params=sorted(MODES))
+def server(tmp_path_factory, request):
     packages = fixture_folder([*PROBES.values(), NESTED])
     with running_dev_server(tmp_path_factory.mktemp("content-view-var"), packages,
-                            extra_env={"SCORM_CONTENT_VIEW": "1"}) as base_url:
+                            extra_env=MODES[request.param]) as base_url:
         yield base_url
 
 

@@ -2,7 +2,9 @@
  * SCO, not the LMS's). scorm-again answers every call at once, as in the launcher, so values and errors are
  * synchronous and conformant. The learner's values come from the launcher before the SCO is framed. Initialize,
  * each Commit and Terminate send the data model as it stands to the launcher by postMessage; the launcher stores it
- * (content_bridge.js) and sends back what the server answered.
+ * (content_bridge.js) and sends back what the server answered. Each accepted SetValue is also handed to the
+ * launcher's copy of the API, without a request: the launcher sends it when its page goes away, as it does for a
+ * SCO on its own origin.
  *
  * A Commit answers "true" once its data is handed to the launcher, as on the LMS's origin, where the request is
  * asynchronous too. When the server refuses a commit or it cannot be sent, the next Commit returns "false" with
@@ -77,6 +79,9 @@
         var result = original.call(api, element, value);
         if (String(result) === "true") {
           session.changed = true;
+          // The launcher's copy follows (no request): what the SCO set leaves with the LMS's page as it would
+          // on the LMS's origin, even when the page goes away before this page can say anything more.
+          post({ type: "set", element: String(element), value: String(value) });
           if (!setOnce[element]) {
             setOnce[element] = true;
             firstSet.push(String(element));

@@ -1,8 +1,9 @@
 /* The launcher's side of a content origin (CONTENT_ORIGIN). The SCO and the API it calls run in a wrapper page on
  * another host name (content_api.js), framed here; the launcher only hears messages from that frame and that
- * origin. It answers "ready" with the learner's values, and replays "initialize" and each commit on its own API
- * (launcher.js), which stores them with the CSRF token as for a SCO on the LMS's origin; the answer of each commit
- * goes back to the wrapper. Anything else, from anywhere else, changes nothing. */
+ * origin. It answers "ready" with the learner's values, and replays "initialize", each accepted "set" and each
+ * commit on its own API (launcher.js), which stores commits with the CSRF token as for a SCO on the LMS's origin
+ * (and what was set since, when the page goes away); the answer of each commit goes back to the wrapper.
+ * Anything else, from anywhere else, changes nothing. */
 (function () {
   "use strict";
   function launchData() { return JSON.parse(document.getElementById("scorm-launch").textContent); }
@@ -46,6 +47,11 @@
     },
     initialize: function () {
       launcherApi()[names.initialize]("");
+    },
+    set: function (message) {
+      if (typeof message.element === "string" && typeof message.value === "string") {
+        launcherApi()[names.set](message.element, message.value);
+      }
     },
     commit: function (message) {
       if (typeof message.id !== "number" || !isStringMap(message.values) || !Array.isArray(message.order)) { return; }
