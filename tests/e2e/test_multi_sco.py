@@ -14,6 +14,7 @@ from tests.e2e.player import call, find_scenario, handler_url, learner_state, wa
 OWN_MULTI = "multi-1.2.zip"  # three probe SCOs (openedxscorm_support/packages.py)
 OWN_FORCED = "sequenced-2004.zip"  # each lesson disabled until the previous one is satisfied
 MINIMUM_CALLS = "RuntimeMinimumCalls_SCORM12.zip"
+MINIMUM_2004 = "RuntimeMinimumCalls_SCORM20043rdEdition.zip"
 FORCED = "SequencingForcedSequential_SCORM20043rdEdition.zip"
 POST_TEST = "SequencingPostTestRollup_SCORM20043rdEdition.zip"
 REMEDIATION = "SequencingSimpleRemediation_SCORM20043rdEdition.zip"
@@ -306,3 +307,20 @@ def test_scorm2004_package_without_sequencing_data_flows_through_the_engine(play
     launcher, sco = current_sco(page, order[0])
     assert call(sco, "2004", "GetValue", "cmi.location")["result"] == "one"
     assert wait_for_state(state_url, lambda s: s["scos"][order[0]]["status"] == "completed")
+
+
+NAV_VALID = ("adl.nav.request_valid.continue", "adl.nav.request_valid.previous")
+
+
+@pytest.mark.parametrize("label", [OWN_FORCED, MINIMUM_2004])
+def test_the_sco_reads_what_the_engine_allows(player_workbench, page, label):
+    """adl.nav.request_valid.* answered by the sequencing engine, in both modes (on a content origin the API
+    beside the SCO starts from the launcher's engine state): choice of a SCO further on, continue and previous."""
+    launcher, sco, _state_url = open_package(page, player_workbench, label, f"valid-{uuid.uuid4().hex[:8]}")
+    order = toc_order(launcher)
+    later = f"adl.nav.request_valid.choice.{{target={order[2]}}}"
+    found = {element: call(sco, "2004", "GetValue", element) for element in (*NAV_VALID, later)}
+    assert all(answer["error"] == "0" for answer in found.values()), found
+    assert found["adl.nav.request_valid.previous"]["result"] == "false"  # the first SCO
+    assert found["adl.nav.request_valid.continue"]["result"] == "true"
+    assert found[later]["result"] == {OWN_FORCED: "false", MINIMUM_2004: "true"}[label]  # forced or free

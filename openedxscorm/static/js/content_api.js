@@ -40,13 +40,13 @@
     return values;
   }
 
-  function sendCommit(terminate, navRequest) {
+  function sendCommit(terminate, navRequest, values) {
     var id = nextId;
     nextId += 1;
     waiting[id] = true;
     status.inFlight += 1;
     session.changed = false;
-    post({ type: "commit", id: id, values: dataModel(), order: firstSet.slice(), terminate: terminate,
+    post({ type: "commit", id: id, values: values || dataModel(), order: firstSet.slice(), terminate: terminate,
       navRequest: navRequest || "" });
   }
 
@@ -101,11 +101,13 @@
       return "false";
     });
     wrap(names.terminate, function (call) {
+      // As the SCO left them: the launcher's API runs its own Terminate (and its engine) over them.
       var request = pendingNavRequest();
+      var values = dataModel();
       var result = call();
       if (String(result) === "true" && !session.terminated) {
         session.terminated = true;
-        sendCommit(true, request);
+        sendCommit(true, request, values);
       }
       return result;
     });
@@ -113,7 +115,16 @@
 
   /* The learner's values have come: the API starts from them, then the SCO is framed. */
   function start(init) {
-    api = new window[names.className]({ lmsCommitUrl: false, autocommit: false, logLevel: 5 });
+    var settings = { lmsCommitUrl: false, autocommit: false, logLevel: 5 };
+    if (init.sequencing) { settings.sequencing = { activityTree: init.sequencing.activityTree }; }
+    api = new window[names.className](settings);
+    if (init.sequencing && init.sequencing.state) {
+      try {
+        api.deserializeSequencingState(init.sequencing.state);
+      } catch (error) {
+        if (window.console) { window.console.warn("SCORM sequencing state not restored:", error); }
+      }
+    }
     api.loadFromFlattenedJSON(init.values);
     hookApi();
     window[names.windowName] = api;
@@ -159,7 +170,9 @@
     init: function (message, event) {
       if (api || !message.values || typeof message.values !== "object") { return; }
       parentOrigin = event.origin;
-      var begin = function () { start({ values: message.values, title: String(message.title || "") }); };
+      var begin = function () {
+        start({ values: message.values, title: String(message.title || ""), sequencing: message.sequencing });
+      };
       if (document.body) { begin(); } else { document.addEventListener("DOMContentLoaded", begin); }
     },
     answer: answered,

@@ -43,7 +43,14 @@
 
   var handlers = {
     ready: function () {
-      reply({ type: "init", values: launchData().values, title: frame().getAttribute("title") || "" });
+      var data = launchData();
+      var init = { type: "init", values: data.values, title: frame().getAttribute("title") || "" };
+      if (data.sequencing) {
+        // The engine as the launcher set it up for this SCO: the SCO's adl.nav.request_valid answers are its.
+        init.sequencing = { activityTree: data.sequencing.activityTree,
+          state: launcherApi().serializeSequencingState() };
+      }
+      reply(init);
     },
     initialize: function () {
       launcherApi()[names.initialize]("");
