@@ -2,7 +2,7 @@
 import contextlib
 import os
 import shutil
-import tempfile
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
@@ -72,20 +72,27 @@ def _rename_zip_into_place(spooled, local_path, storage):
         return
     folder = os.path.dirname(local_path)
     os.makedirs(folder, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{os.path.basename(local_path)}.", suffix=".part",
-                                     delete=False) as target:
-        part_path = target.name
+    part_path = os.path.join(folder, f".{os.path.basename(local_path)}.{uuid.uuid4().hex}.part")
     try:
-        with open(spooled.path, "rb") as source, open(part_path, "wb") as target:
-            shutil.copyfileobj(source, target, COPY_CHUNK_SIZE)
-            # a temporary file is made private; the zip gets the mode the storage gives its files
-            os.fchmod(target.fileno(), DEFAULT_FILE_MODE if storage.file_permissions_mode is None
-                      else storage.file_permissions_mode)
+        _link_or_copy(spooled.path, part_path)
+        # the zip gets the mode the storage gives its files, whatever the spooled file had
+        os.chmod(part_path, DEFAULT_FILE_MODE if storage.file_permissions_mode is None
+                 else storage.file_permissions_mode)
         os.replace(part_path, local_path)  # atomic: readers see no zip or the whole zip
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(part_path)
         raise
+
+
+def _link_or_copy(source_path, target_path):
+    """A second name for the spooled zip when both lie on one file system (no bytes copied: the spooled name is
+    only ever unlinked), else a copy."""
+    try:
+        os.link(source_path, target_path)
+    except OSError:  # another file system (EXDEV), or one without hard links
+        with open(source_path, "rb") as source, open(target_path, "xb") as target:
+            shutil.copyfileobj(source, target, COPY_CHUNK_SIZE)
 
 
 def _save_zip(spooled, tree):

@@ -1,5 +1,6 @@
 """Faults during an upload: storage failing mid-extraction, the contentstore failing or hanging, two authors
 uploading at once, the process killed mid-extraction. Nothing half-done is ever trusted, and nothing is lost."""
+import errno
 import hashlib
 import json
 import os
@@ -225,6 +226,32 @@ def test_process_killed_while_storing_the_zip_then_the_upload_is_retried(tmp_pat
         assert handle.read() == zip_path.read_bytes()
 
 
+def another_file_system(source, target):
+    raise OSError(errno.EXDEV, "Invalid cross-device link", source, None, target)
+
+
+def test_the_zip_kept_beside_its_tree_is_a_second_name_of_the_spooled_zip_on_one_file_system(
+        tmp_path, storage, monkeypatch):
+    """No bytes are copied to keep the zip when the spool and the storage share a file system."""
+    zip_path = big_zip(tmp_path / "big.zip", members=5)
+    linked = []
+    real_link = upload_module.os.link
+
+    def link(source, target):
+        real_link(source, target)
+        linked.append(os.stat(target).st_nlink)
+
+    monkeypatch.setattr(upload_module.os, "link", link)
+    with open(zip_path, "rb") as handle:
+        receive_package(handle, "big.zip", storage, {"LOCATION": "scorm"})
+    tree = PackageTree(storage, "scorm", sha1_of(zip_path))
+    assert linked == [2]  # the spooled zip and the kept one, until the spool is removed
+    assert os.stat(storage.path(tree.zip_name)).st_nlink == 1
+    assert oct(os.stat(storage.path(tree.zip_name)).st_mode & 0o777) == oct(storage.file_permissions_mode or 0o644)
+    with storage.open(tree.zip_name, "rb") as handle:
+        assert handle.read() == zip_path.read_bytes()
+
+
 def test_a_zip_being_stored_is_never_seen_nor_deleted_by_another_upload_of_the_same_bytes(
         tmp_path, storage, monkeypatch):
     """The first upload is held half-way through storing the zip beside its tree; meanwhile a second upload of
@@ -246,6 +273,7 @@ def test_a_zip_being_stored_is_never_seen_nor_deleted_by_another_upload_of_the_s
         return real_copy(source, target, length)
 
     monkeypatch.setattr(upload_module.shutil, "copyfileobj", copy_held_half_way)
+    monkeypatch.setattr(upload_module.os, "link", another_file_system)
     failures = []
 
     def first_upload():
@@ -323,6 +351,7 @@ def test_a_failed_zip_store_leaves_no_temporary_file(tmp_path, storage, monkeypa
         return real_copy(source, target, length)
 
     monkeypatch.setattr(upload_module.shutil, "copyfileobj", disk_full)
+    monkeypatch.setattr(upload_module.os, "link", another_file_system)
     with open(zip_path, "rb") as handle, pytest.raises(OSError):
         receive_package(handle, "big.zip", storage, {"LOCATION": "scorm", "EXTRACT_WORKERS": 1})
     tree = PackageTree(storage, "scorm", sha1_of(zip_path))
