@@ -64,6 +64,9 @@ def _(text):
     return text
 
 
+# On a content origin: the diagnostic of the Commit after one whose request failed (content_api.js).
+COMMIT_NOT_SENT = _("The commit could not be sent; it goes again with the next one.")
+
 
 
 def _query(**params):
@@ -305,6 +308,7 @@ class ScormPlayerMixin(ScormCommitsMixin, LearnerVersionsMixin, CompletableXBloc
         origin = content_origin(settings)
         if origin:
             launch["contentOrigin"] = origin  # the only origin whose messages the launcher hears (content_bridge.js)
+            launch["commitNotSent"] = self.gettext(COMMIT_NOT_SENT)
         toc = self.toc(progress, item.identifier) if several else []
         return {
             "title": self.display_name or self.package_title,

@@ -192,6 +192,7 @@ def test_the_launcher_frames_the_wrapper_on_the_content_origin(client, storage, 
     page = launcher_page(block)
     launch_json = json.loads(re.search(r'id="scorm-launch" type="application/json">(.*?)</script>', page).group(1))
     assert launch_json["contentOrigin"] == ORIGIN
+    assert launch_json["commitNotSent"] == "The commit could not be sent; it goes again with the next one."
     assert re.search(r'<script src="[^"]*static/js/content_bridge\.js"></script>', page)
 
 

@@ -22,6 +22,7 @@
   var waiting = {}; // commit id -> true until the launcher answers
   var nextId = 1;
   var failure = null; // reason of a commit the server refused or that failed, reported by the next Commit
+  var messages = { commitNotSent: "" }; // translated by the launcher (the LMS knows the learner's language)
   var status = { started: false, inFlight: 0, stored: 0, ignored: 0, rejected: [], failed: 0 };
   window.scormPlayer = status;
 
@@ -150,7 +151,7 @@
       failure = String((outcome.body && outcome.body.error) || "The commit was refused.");
     } else if (outcome.result === "failed") {
       status.failed += 1;
-      failure = "The commit could not be sent; it goes again with the next one.";
+      failure = messages.commitNotSent;
     }
   }
 
@@ -170,6 +171,7 @@
     init: function (message, event) {
       if (api || !message.values || typeof message.values !== "object") { return; }
       parentOrigin = event.origin;
+      messages.commitNotSent = String(message.commitNotSent || "");
       var begin = function () {
         start({ values: message.values, title: String(message.title || ""), sequencing: message.sequencing });
       };

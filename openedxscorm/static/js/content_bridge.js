@@ -44,7 +44,8 @@
   var handlers = {
     ready: function () {
       var data = launchData();
-      var init = { type: "init", values: data.values, title: frame().getAttribute("title") || "" };
+      var init = { type: "init", values: data.values, title: frame().getAttribute("title") || "",
+        commitNotSent: data.commitNotSent };
       if (data.sequencing) {
         // The engine as the launcher set it up for this SCO: the SCO's adl.nav.request_valid answers are its.
         init.sequencing = { activityTree: data.sequencing.activityTree,
