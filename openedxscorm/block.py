@@ -8,6 +8,7 @@ from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Dict, Integer, List, Scope, String
 from xblock.utils.resources import ResourceLoader
+from xblock.utils.settings import XBlockWithSettingsMixin
 
 from . import compat, delivery, frame, legacy, legacy_export, mirror, olx, permissions, rehydrate, upload
 from .chunked_upload import ChunkedUploadMixin
@@ -44,7 +45,7 @@ PACKAGE_SUMMARY = gettext_noop(
 
 @XBlock.wants("settings", "user", "i18n")
 class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, TrackingMixin, ScormPlayerMixin,
-                  ChunkedUploadMixin, XBlock):
+                  ChunkedUploadMixin, XBlockWithSettingsMixin, XBlock):
     """Plays an uploaded SCORM 1.2 or 2004 package in an iframe, serving its files from storage."""
 
     block_settings_key = BLOCK_SETTINGS_KEY
@@ -74,11 +75,11 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
     # ---- helpers -------------------------------------------------------------------------------------------
 
     def block_settings(self):
-        """XBLOCK_SETTINGS["ScormXBlock"] from the settings service, else from Django settings."""
-        service = self.runtime.service(self, "settings")
-        if service is not None:
-            return merged_settings(service.get_settings_bucket(self))
-        return django_block_settings()
+        """XBLOCK_SETTINGS["ScormXBlock"] from the settings service (XBlockWithSettingsMixin reads its bucket),
+        else from Django settings."""
+        if self.runtime.service(self, "settings") is None:
+            return django_block_settings()
+        return merged_settings(self.get_xblock_settings(default={}))
 
     def gettext(self, text):
         """Translate through the runtime's i18n service where there is one."""
