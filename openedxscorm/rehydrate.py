@@ -42,8 +42,8 @@ class RehydrateNotice(Notice):
         "refused": gettext_noop("The package's copy in Files & Uploads could not be extracted: %(reason)s"),
         "unavailable": gettext_noop("The package's files are missing and could not be restored right now; "
                                     "the server log has the details."),
-        "tree_missing": gettext_noop("The package's files (%(sha1)s) are missing from storage. Upload the package "
-                                     "again, or turn on CONTENTSTORE_SYNC_ENABLED so they can be restored."),
+        "tree_missing": gettext_noop("The package's files (%(sha1)s) are missing from storage, and no copy of the "
+                                     "package was found to restore them from. Upload the package again."),
         "incomplete": gettext_noop("The package was restored from Files & Uploads, but its files are still "
                                    "incomplete."),
     }
