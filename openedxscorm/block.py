@@ -276,7 +276,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
             return self._serve_previous(request, sha1, path, settings)  # a page opened before a new version
         relative_path = safe_request_path(path) if served and sha1 == served else None
         if relative_path is None:
-            return Response(status=404, content_type="text/plain", body=b"Not found")
+            return delivery.not_found()
         tree = self.package_tree(settings)
         status = self.tree_status(settings, tree)
         if not status.ready:
@@ -289,7 +289,7 @@ class ScormXBlock(LegacyFieldsMixin, LegacyHandlersMixin, ScormStaffMixin, Track
         tree = PackageTree(get_storage(self, settings), settings["LOCATION"], sha1)
         relative_path = safe_request_path(path)
         if relative_path is None or not tree.is_complete():
-            return Response(status=404, content_type="text/plain", body=b"Not found")
+            return delivery.not_found()
         return delivery.serve_file(request, tree, relative_path, settings["CHUNK_SIZE"])
 
     @XBlock.handler

@@ -260,13 +260,18 @@ def read_whole(stored, chunk_size):
         stored.handle.close()
 
 
+def not_found():
+    """The answer for a file that is not in the tree (or a path that could leave it)."""
+    return Response(status=404, content_type="text/plain", body=b"Not found")
+
+
 def serve_file(request, tree, relative_path, chunk_size):
     """The response for one file of a package tree: 200, 206, 304, 404 or 416."""
     if is_s3_storage(tree.storage):
         return serve_object(request, tree, relative_path, chunk_size)
     stored = open_stored_file(tree, relative_path)
     if stored is None:
-        return Response(status=404, content_type="text/plain", body=b"Not found")
+        return not_found()
     etag = entity_tag(tree.sha1, relative_path)
     headers = [("ETag", f'"{etag}"'), ("Cache-Control", CACHE_CONTROL), ("X-Content-Type-Options", "nosniff"),
                ("Accept-Ranges", "bytes")]
@@ -326,7 +331,7 @@ def serve_object(request, tree, relative_path, chunk_size):
         stored = get_object(tree.storage, name, byte_range=_forwarded_range(request), if_none_match=if_none_match,
                             if_modified_since=modified_since_date(request), head=request.method == "HEAD")
     if stored.status == 404:
-        return Response(status=404, content_type="text/plain", body=b"Not found")
+        return not_found()
     headers = {"Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff", "Accept-Ranges": "bytes"}
     if stored.etag:
         headers["ETag"] = stored.etag

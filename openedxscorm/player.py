@@ -68,7 +68,6 @@ def _(text):
 COMMIT_NOT_SENT = _("The commit could not be sent; it goes again with the next one.")
 
 
-
 def _query(**params):
     """A query string of the non-empty parameters."""
     return urlencode({name: value for name, value in params.items() if value})
