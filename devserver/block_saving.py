@@ -20,9 +20,14 @@ def authored_field_names(block):
 
 
 def save_whole(block):
-    """Save the block after a handler: all authored fields when one of them changed, else only what changed."""
+    """Save the block after a handler: all authored fields when one of them changed, else only what changed.
+
+    A mutable field (Dict, List) that was only read is among the block's dirty fields too, so that XBlock can
+    compare it with its baseline; only a field whose value differs from that baseline counts as changed. Else a
+    learner's launch, which reads the manifest, would write back every authored field it loaded, over an
+    author's upload saved meanwhile."""
     authored = authored_field_names(block)
-    changed = {field.name for field in block._dirty_fields}  # pylint: disable=protected-access
+    changed = set(block._get_fields_to_save())  # pylint: disable=protected-access
     with transaction.atomic():
         if changed & set(authored):
             for name in authored:

@@ -97,6 +97,7 @@ class StudioHistory(RuleBasedStateMachine):
         index, sha1, _when = self.pending.pop(who)
         assert sha1 in self.mirrored(), f"author {who}'s zip was deleted before Studio saved the block"
         self.platform.modulestore.save_draft(BLOCKS[index], package_sha1=sha1)
+        self.collected = False  # the block's earlier zip may lose its last reference now: the next collection takes it
 
     @rule(seconds=st.integers(min_value=1, max_value=3 * GRACE_SECONDS))
     def time_passes(self, seconds):
