@@ -57,7 +57,7 @@ serve: venv sample-package ## serve the workbench on 127.0.0.1:PORT (PORT=8000 u
 	SCORM_PACKAGES_DIR=$(SCORM_PACKAGES_DIR) $(BIN)/python -m django runserver 127.0.0.1:$(PORT) --settings devserver.settings
 
 test: venv ## run every test (browser, Redis and S3 tests included) on TEST_WORKERS processes; SCORM_PACKAGES_DIR, SCORM_CONFORMANCE_DIR add the real packages
-	$(BIN)/python -m pytest -p no:randomly --numprocesses $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:randomly --numprocesses $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 quality: requirements ## lint
 	$(BIN)/ruff check openedxscorm openedxscorm_support tests bench devserver

@@ -6,6 +6,7 @@ pause per read, so a large body streams at the loopback's speed once its first b
 independent (a thread per direction reads, another delivers on time), so concurrent requests wait concurrently, as
 they do on a real network. Connecting to the forwarder itself costs no delay.
 """
+import contextlib
 import queue
 import socket
 import threading
@@ -43,7 +44,11 @@ class LatencyProxy:
                 _DelayLine(source, target, self.delay).start()
 
     def stop(self):
+        """Stop accepting. Closing a listening socket does not wake a thread blocked in accept() on Linux; shutting
+        it down does."""
         self.stopped.set()
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         self.accepter.join(timeout=5)
 

@@ -40,6 +40,17 @@ def current_sco(page, expected=None, timeout=15000):
     return launcher, sco_frame(launcher)
 
 
+def wait_for_another_launch(page, last, or_ended=False):
+    """Wait until the player's frame holds a launcher page, parsed to its end, for a SCO other than `last` (or,
+    with `or_ended`, shows the end of the session). A page still being parsed may hold part of its launch data."""
+    page.wait_for_function(
+        "([last, orEnded]) => { var frame = document.querySelector('iframe.scorm-player');"
+        " var d = frame && frame.contentDocument; if (!d || d.readyState !== 'complete') return false;"
+        " var el = d.getElementById('scorm-launch'); var ended = d.querySelector('.scorm-ended');"
+        " return (el && JSON.parse(el.textContent).sco !== last) || (orEnded && ended && !ended.hidden); }",
+        arg=[last, or_ended], timeout=15000)
+
+
 def player_state(page):
     """Where the player stands, for a failure message: its URL, SCO, refusal and whether the session ended."""
     return launcher_frame(page).evaluate(
@@ -190,11 +201,7 @@ def play_in_order(page, launcher, sco, scripts):
         if launcher.locator(".scorm-next").is_disabled() or len(visited) > 12:
             return visited
         launcher.click(".scorm-next")
-        page.wait_for_function(  # another SCO, or the end of the sequencing session
-            "last => { var d = document.querySelector('iframe.scorm-player').contentDocument;"
-            " var el = d && d.getElementById('scorm-launch'); var ended = d && d.querySelector('.scorm-ended');"
-            " return (el && JSON.parse(el.textContent).sco !== last) || (ended && !ended.hidden); }",
-            arg=identifier)
+        wait_for_another_launch(page, identifier, or_ended=True)  # or the end of the sequencing session
         if launcher_frame(page).locator(".scorm-ended").is_visible():
             return visited
         launcher, sco = current_sco(page, None)
@@ -267,10 +274,7 @@ def test_simple_remediation_retries_the_content_of_a_failed_test(player_workbenc
             launcher.click(".scorm-next")
         else:
             terminate_with(sco, "continue")
-        page.wait_for_function(
-            "last => { var d = document.querySelector('iframe.scorm-player').contentDocument;"
-            " var el = d && d.getElementById('scorm-launch'); return el && JSON.parse(el.textContent).sco !== last; }",
-            arg=identifier, timeout=15000)
+        wait_for_another_launch(page, identifier)
         launcher, sco = current_sco(page, None)
     assert visited == ["playing_item", "etuqiette_item", "handicapping_item", "havingfun_item",
                        "test_1", "test_2", "test_3", "test_4"]
