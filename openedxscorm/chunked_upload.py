@@ -112,7 +112,7 @@ class PartialUpload:
     def read_meta(self):
         """The upload's metadata; UploadError unknown_upload when it is gone (finished, expired, never made)."""
         try:
-            with self.storage.open(self.name_of(META_NAME), "rb") as handle:
+            with _opened(self.storage, self.name_of(META_NAME)) as handle:
                 return json.loads(handle.read().decode("utf-8"))
         except (FileNotFoundError, OSError, ValueError) as error:
             raise UploadError("unknown_upload") from error
@@ -160,6 +160,11 @@ class PartialUpload:
         return self.received_from(self.chain())
 
     def delete(self):
+        from .s3 import delete_all, is_s3_storage  # pylint: disable=import-outside-toplevel
+
+        if is_s3_storage(self.storage):  # a bucket has no folders: one listing, one request deleting them all
+            delete_all(self.storage, [self.name_of(name) for name in self._stored_sizes()])
+            return
         try:
             _folders, files = self.storage.listdir(self.folder)
         except FileNotFoundError:
@@ -170,6 +175,25 @@ class PartialUpload:
             self.storage.delete(self.folder)  # local folders; object stores have none
         except OSError:
             log.debug("partial upload folder %s not removed", self.folder)
+
+
+@contextmanager
+def _opened(storage, name):
+    """A stored object open for reading. On S3 one GET: the storage's own open() first sends two HEADs, each a
+    round trip to the store. FileNotFoundError when it is not there."""
+    from .s3 import get_object, is_s3_storage  # pylint: disable=import-outside-toplevel
+
+    if not is_s3_storage(storage):
+        with storage.open(name, "rb") as handle:
+            yield handle
+        return
+    stored = get_object(storage, name)
+    if stored.status != 200:
+        raise FileNotFoundError(name)
+    try:
+        yield stored.body
+    finally:
+        stored.body.close()
 
 
 class UploadLock:
@@ -307,7 +331,7 @@ def joined_pieces(partial, size, on_chunk=None):
     with spool_file("chunked-") as path:
         with open(path, "wb") as target:
             for _start, _end, name in partial.chain():
-                with partial.storage.open(name, "rb") as piece:
+                with _opened(partial.storage, name) as piece:
                     while chunk := piece.read(COPY_CHUNK):
                         target.write(chunk)
                         if on_chunk:
