@@ -140,6 +140,9 @@ def list_sizes(storage, prefix):
     return sizes
 
 
+DELETE_BATCH = 1000  # S3's limit per DeleteObjects request
+
+
 def delete_all(storage, names):
     """Delete the objects of these storage names: one request per 1,000 (DeleteObjects)."""
     client = storage.connection.meta.client
@@ -147,9 +150,6 @@ def delete_all(storage, names):
     for first in range(0, len(keys), DELETE_BATCH):
         client.delete_objects(Bucket=storage.bucket_name, Delete={"Objects": keys[first:first + DELETE_BATCH],
                                                                   "Quiet": True})
-
-
-DELETE_BATCH = 1000  # S3's limit per DeleteObjects request
 
 
 @dataclass
